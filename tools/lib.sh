@@ -1,0 +1,200 @@
+# shellcheck shell=bash
+# Shared helpers of tools/run and tools/test. Sourced, never executed.
+#
+# Everything this creates lives in the checkout's ignored folders:
+#   .venv/                the Python virtual environment
+#   .local/addons/        a link named crm_bookme to this checkout (whatever the clone is called)
+#   .local/pg/            a private PostgreSQL cluster, when no server is given
+#   .local/data/          Odoo's data dir (filestore, sessions)
+#   .local/log/           logs
+
+set -o pipefail
+
+BOOKME_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BOOKME_LOCAL="$BOOKME_ROOT/.local"
+BOOKME_VENV="$BOOKME_ROOT/.venv"
+BOOKME_PY="$BOOKME_VENV/bin/python"
+BOOKME_PG_PORT=${BOOKME_PG_PORT:-54329}
+BOOKME_DB_USER=${BOOKME_DB_USER:-bookme}
+BOOKME_PG_STARTED=0
+ODOO_SRC_FOUND=""
+
+say() { printf '[bookme] %s\n' "$*"; }
+die() { printf '[bookme] ERROR: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# --- Odoo ------------------------------------------------------------------------------
+# find_odoo: sets ODOO_SRC_FOUND to an Odoo 19 source tree, or returns 1 with a reason in
+# ODOO_MISSING_REASON.
+find_odoo() {
+    local candidates=()
+    if [ -n "${ODOO_SRC:-}" ]; then candidates+=("$ODOO_SRC"); else candidates+=(/opt/odoo); fi
+    candidates+=("$BOOKME_LOCAL/odoo")
+    local src
+    for src in "${candidates[@]}"; do
+        [ -f "$src/odoo/release.py" ] && [ -f "$src/odoo-bin" ] || continue
+        if grep -qE '^version_info = \(19,' "$src/odoo/release.py"; then
+            ODOO_SRC_FOUND=$(cd "$src" && pwd)
+            return 0
+        fi
+        ODOO_MISSING_REASON="the Odoo tree at $src is not version 19.0"
+        return 1
+    done
+    ODOO_MISSING_REASON="no Odoo 19 source tree at ${ODOO_SRC:-/opt/odoo} (set ODOO_SRC to one)"
+    return 1
+}
+
+# obtain_odoo: for a machine on the internet, clone Odoo 19.0 Community from Odoo's official
+# repository into .local/odoo. Stops with one clear sentence when that is impossible.
+obtain_odoo() {
+    local url=https://github.com/odoo/odoo.git
+    say "No Odoo 19 found; fetching Odoo 19.0 Community from $url (a few minutes)..."
+    if ! timeout 30 git ls-remote --heads "$url" 19.0 >/dev/null 2>&1; then
+        die "Odoo 19 Community could not be downloaded from $url: provide an Odoo 19.0 source tree and point ODOO_SRC at it (ODOO_SRC=/path/to/odoo tools/run)."
+    fi
+    rm -rf "$BOOKME_LOCAL/odoo.part"
+    git clone --depth 1 --branch 19.0 "$url" "$BOOKME_LOCAL/odoo.part" \
+        || die "cloning $url failed: provide an Odoo 19.0 source tree and point ODOO_SRC at it."
+    mv "$BOOKME_LOCAL/odoo.part" "$BOOKME_LOCAL/odoo"
+    find_odoo || die "$ODOO_MISSING_REASON"
+}
+
+# --- System packages -------------------------------------------------------------------
+# ensure_system_packages PKG...: installs missing Debian packages when we can (root + apt).
+ensure_system_packages() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if is_root && command -v apt-get >/dev/null; then
+        say "Installing system packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null \
+            || die "apt-get install ${missing[*]} failed"
+    else
+        say "Missing system packages (install them with your package manager): ${missing[*]}"
+        return 1
+    fi
+}
+
+# --- Python ----------------------------------------------------------------------------
+# ensure_venv [with-odoo]: the virtualenv with our pins, plus Odoo's requirements when asked.
+ensure_venv() {
+    local want_odoo=${1:-}
+    local reqs=("$BOOKME_ROOT/requirements-dev.txt")
+    [ -n "$want_odoo" ] && reqs+=("$ODOO_SRC_FOUND/requirements.txt")
+    local stamp_file="$BOOKME_VENV/.bookme-stamp"
+    local stamp
+    stamp=$(cat "${reqs[@]}" | sha256sum | cut -d' ' -f1)
+    if [ -x "$BOOKME_PY" ] && [ -f "$stamp_file" ] && grep -qx "$stamp" "$stamp_file"; then
+        return 0
+    fi
+    local py=${PYTHON:-python3}
+    "$py" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 13)))' \
+        || die "Python 3.10 to 3.13 is needed ($py is $("$py" --version 2>&1))"
+    [ -x "$BOOKME_PY" ] || "$py" -m venv "$BOOKME_VENV" || die "could not create $BOOKME_VENV"
+    say "Installing Python packages into .venv (${reqs[*]##*/})..."
+    "$BOOKME_PY" -m pip install -q --disable-pip-version-check --upgrade pip wheel setuptools \
+        >/dev/null || die "pip could not upgrade itself"
+    local args=() r
+    for r in "${reqs[@]}"; do args+=(-r "$r"); done
+    "$BOOKME_PY" -m pip install -q --disable-pip-version-check "${args[@]}" \
+        || die "pip install failed (see above)"
+    echo "$stamp" >"$stamp_file"
+}
+
+# --- PostgreSQL ------------------------------------------------------------------------
+# ensure_postgres: sets DB_ARGS for odoo-bin. Uses $PGHOST/$PGPORT/$PGUSER when given,
+# else starts (or reuses) a private cluster in .local/pg on 127.0.0.1:$BOOKME_PG_PORT.
+ensure_postgres() {
+    if [ -n "${PGHOST:-}" ]; then
+        DB_ARGS=(--db_host "$PGHOST" --db_port "${PGPORT:-5432}" --db_user "${PGUSER:-$BOOKME_DB_USER}")
+        [ -n "${PGPASSWORD:-}" ] && DB_ARGS+=(--db_password "$PGPASSWORD")
+        return 0
+    fi
+    local bindir
+    bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -x "$bindir/initdb" ] || die "PostgreSQL server binaries not found (Debian package postgresql)"
+    local pgdir="$BOOKME_LOCAL/pg"
+    local run_as=()
+    if is_root; then
+        # PostgreSQL refuses to run as root: the cluster belongs to the postgres user, and
+        # lives where that user can reach it.
+        run_as=(runuser -u postgres --)
+        if ! runuser -u postgres -- test -x "$BOOKME_ROOT"; then
+            pgdir="/var/tmp/crm_bookme-pg-$(echo "$BOOKME_ROOT" | cksum | cut -d' ' -f1)"
+        fi
+    fi
+    PG_RUN_AS=("${run_as[@]}")
+    PG_BINDIR=$bindir
+    PG_DATA="$pgdir/data"
+    mkdir -p "$pgdir/run"
+    is_root && chown -R postgres: "$pgdir"
+    if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+        say "Creating a private PostgreSQL cluster in $pgdir"
+        "${run_as[@]}" "$bindir/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 \
+            --locale=C.UTF-8 >"$pgdir/initdb.log" 2>&1 || die "initdb failed: see $pgdir/initdb.log"
+    fi
+    if ! "${run_as[@]}" "$bindir/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        "${run_as[@]}" "$bindir/pg_ctl" -D "$PG_DATA" -w -l "$pgdir/server.log" \
+            -o "-p $BOOKME_PG_PORT -k $pgdir/run -c listen_addresses=127.0.0.1" start >/dev/null \
+            || die "PostgreSQL did not start: see $pgdir/server.log"
+        BOOKME_PG_STARTED=1
+    fi
+    "$bindir/psql" -h 127.0.0.1 -p "$BOOKME_PG_PORT" -U postgres -d postgres -tAq -c \
+        "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$BOOKME_DB_USER') THEN
+         CREATE ROLE $BOOKME_DB_USER LOGIN CREATEDB; END IF; END\$\$;" >/dev/null \
+        || die "could not create the PostgreSQL role $BOOKME_DB_USER"
+    DB_ARGS=(--db_host 127.0.0.1 --db_port "$BOOKME_PG_PORT" --db_user "$BOOKME_DB_USER")
+}
+
+stop_postgres() {
+    if [ "$BOOKME_PG_STARTED" = 1 ]; then
+        "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
+        BOOKME_PG_STARTED=0
+    fi
+}
+
+# drop_db NAME
+drop_db() {
+    "$BOOKME_PY" - "$1" "${DB_ARGS[@]}" <<'PY'
+import sys
+import psycopg2
+name, args = sys.argv[1], sys.argv[2:]
+opts = dict(zip(args[::2], args[1::2]))
+conn = psycopg2.connect(host=opts["--db_host"], port=opts["--db_port"], user=opts["--db_user"],
+                        password=opts.get("--db_password"), dbname="postgres")
+conn.autocommit = True
+conn.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+PY
+}
+
+# db_exists NAME
+db_exists() {
+    "$BOOKME_PY" - "$1" "${DB_ARGS[@]}" <<'PY'
+import sys
+import psycopg2
+name, args = sys.argv[1], sys.argv[2:]
+opts = dict(zip(args[::2], args[1::2]))
+conn = psycopg2.connect(host=opts["--db_host"], port=opts["--db_port"], user=opts["--db_user"],
+                        password=opts.get("--db_password"), dbname="postgres")
+cur = conn.cursor()
+cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+sys.exit(0 if cur.fetchone() else 1)
+PY
+}
+
+# --- Odoo invocation -------------------------------------------------------------------
+# odoo_args: the common odoo-bin arguments in ODOO_ARGS.
+odoo_args() {
+    mkdir -p "$BOOKME_LOCAL/addons" "$BOOKME_LOCAL/data" "$BOOKME_LOCAL/log"
+    ln -sfn "$BOOKME_ROOT" "$BOOKME_LOCAL/addons/crm_bookme"
+    ODOO_ARGS=(
+        --addons-path="$ODOO_SRC_FOUND/addons,$ODOO_SRC_FOUND/odoo/addons,$BOOKME_LOCAL/addons"
+        --data-dir="$BOOKME_LOCAL/data"
+        --http-interface=127.0.0.1
+        "${DB_ARGS[@]}"
+    )
+}
