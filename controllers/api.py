@@ -1,0 +1,89 @@
+import functools
+import json
+import logging
+
+from odoo import http
+from odoo.http import request
+
+from ..exceptions import BookmeError
+from . import common
+
+_logger = logging.getLogger(__name__)
+API = "/book/api/v1"
+
+
+def json_response(payload, status=200):
+    return request.make_json_response(payload, status=status)
+
+
+def error_response(exc):
+    return json_response(
+        {"error": {"code": exc.code, "message": str(exc.args[0]), "field": exc.field}},
+        status=exc.status,
+    )
+
+
+def read_json_body():
+    try:
+        data = json.loads(request.httprequest.get_data(as_text=True) or "{}")
+    except ValueError:
+        raise common.bad("invalid_json", request.env._("The request body is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise common.bad("invalid_json", request.env._("The request body must be a JSON object."))
+    return data
+
+
+def api_route(route, **kw):
+    """A public JSON route: every BookmeError becomes the contract's error object and rolls
+    back whatever the request did; nothing else ever reaches the visitor as a traceback."""
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return func(self, *args, **kwargs)
+            except BookmeError as exc:
+                request.env.cr.rollback()
+                return error_response(exc)
+        return http.route(route, type="http", auth="public", csrf=False, save_session=False,
+                          **kw)(wrapper)
+    return decorator
+
+
+class BookmeApi(http.Controller):
+    """Book Me's JSON API v1 (see the README's contract section)."""
+
+    @api_route(f"{API}/<string:host_slug>/<string:type_slug>/slots", methods=["GET"],
+               readonly=True)
+    def slots(self, host_slug, type_slug, **params):
+        host = common.find_host(host_slug)
+        etype = common.find_type(host, type_slug)
+        tz = common.parse_tz(params.get("tz"), host.tz)
+        date_from, date_to = common.parse_window(params, tz)
+        return json_response(common.slots_payload(etype, date_from, date_to, tz))
+
+    @api_route(f"{API}/<string:host_slug>/<string:type_slug>/bookings", methods=["POST"])
+    def book(self, host_slug, type_slug, **_kw):
+        host = common.find_host(host_slug)
+        etype = common.find_type(host, type_slug)
+        values = common.parse_booking_input(read_json_body(), etype)
+        booking = request.env["bookme.booking"].sudo()._bookme_create(etype, **values)
+        payload = booking._bookme_public_dict(values["guest_tz"])
+        payload["email_sent"] = booking._bookme_send_guest_mail_now()
+        return json_response({"booking": payload}, status=201)
+
+    @api_route(f"{API}/bookings/<string:token>/cancel", methods=["POST"])
+    def cancel(self, token, **_kw):
+        booking = common.find_booking(token)
+        data = read_json_body()
+        reason = common.parse_text(data, "reason", 2000)
+        booking.action_bookme_cancel(reason=reason, by_guest=True)
+        booking._bookme_send_guest_mail_now()
+        return json_response({"booking": booking._bookme_public_dict()})
+
+    @api_route(f"{API}/bookings/<string:token>/reschedule", methods=["POST"])
+    def reschedule(self, token, **_kw):
+        booking = common.find_booking(token)
+        start = common.parse_start(read_json_body().get("start"))
+        booking.action_bookme_reschedule(start, by_guest=True)
+        booking._bookme_send_guest_mail_now()
+        return json_response({"booking": booking._bookme_public_dict()})

@@ -1,0 +1,107 @@
+from odoo import http
+from odoo.http import request
+
+from ..exceptions import BookmeError
+from . import common
+
+
+class BookmePages(http.Controller):
+    """Book Me's public HTML pages. The booking itself goes through the JSON API, which
+    the page's interaction calls; the guest's own page posts plain forms with CSRF."""
+
+    def _render(self, template, values, embed=False, status=200):
+        values = dict(values, embed=bool(embed), no_header=bool(embed), no_footer=bool(embed),
+                      no_copyright=bool(embed))
+        return request.render(template, values, status=status)
+
+    def _message(self, title, message, embed=False, status=200, booking=None):
+        return self._render("crm_bookme.message_page",
+                            {"title": title, "message": message, "booking": booking},
+                            embed=embed, status=status)
+
+    @http.route("/book/<string:host_slug>", type="http", auth="public", website=True,
+                sitemap=False, readonly=True)
+    def host_page(self, host_slug, embed=None, **_kw):
+        try:
+            host = common.find_host(host_slug)
+        except BookmeError:
+            raise request.not_found() from None
+        types = request.env["bookme.event.type"].sudo().search([
+            ("user_id", "=", host.id), ("is_personal", "=", False), ("is_published", "=", True),
+        ])
+        return self._render("crm_bookme.host_page", {
+            "host": host,
+            "personal": host.bookme_personal_type_id,
+            "event_types": types,
+            "main_object": host.bookme_personal_type_id,
+        }, embed=embed)
+
+    @http.route("/book/<string:host_slug>/<string:type_slug>", type="http", auth="public",
+                website=True, sitemap=False, readonly=True)
+    def type_page(self, host_slug, type_slug, embed=None, **_kw):
+        try:
+            host = common.find_host(host_slug)
+            etype = common.find_type(host, type_slug)
+        except BookmeError:
+            raise request.not_found() from None
+        return self._render("crm_bookme.type_page", {
+            "host": host, "etype": etype, "main_object": etype,
+        }, embed=embed)
+
+    @http.route("/book/booking/<string:token>", type="http", auth="public", website=True,
+                sitemap=False, readonly=True)
+    def booking_page(self, token, embed=None, new=None, mail_failed=None, **_kw):
+        try:
+            booking = common.find_booking(token)
+        except BookmeError:
+            raise request.not_found() from None
+        return self._render("crm_bookme.booking_page", {
+            "booking": booking,
+            "etype": booking.event_type_id,
+            "just_booked": bool(new),
+            "mail_failed": bool(mail_failed),
+            "can_change": booking._bookme_can_change(),
+        }, embed=embed)
+
+    @http.route("/book/booking/<string:token>/cancel", type="http", auth="public",
+                website=True, sitemap=False, methods=["GET"], readonly=True)
+    def cancel_confirm(self, token, embed=None, **_kw):
+        """GET only asks: mail scanners follow links, and a link must never cancel."""
+        try:
+            booking = common.find_booking(token)
+        except BookmeError:
+            raise request.not_found() from None
+        return self._render("crm_bookme.cancel_page", {
+            "booking": booking, "can_change": booking._bookme_can_change(),
+        }, embed=embed)
+
+    @http.route("/book/booking/<string:token>/cancel", type="http", auth="public",
+                website=True, sitemap=False, methods=["POST"])
+    def cancel_do(self, token, embed=None, reason=None, **_kw):
+        try:
+            booking = common.find_booking(token)
+        except BookmeError:
+            raise request.not_found() from None
+        try:
+            booking.action_bookme_cancel(reason=(reason or "").strip()[:2000] or None,
+                                         by_guest=True)
+        except BookmeError as exc:
+            request.env.cr.rollback()
+            return self._message(request.env._("Cannot cancel"), str(exc.args[0]),
+                                 embed=embed, status=exc.status, booking=booking)
+        mail_sent = booking._bookme_send_guest_mail_now()
+        return self._render("crm_bookme.cancelled_page", {
+            "booking": booking, "mail_failed": not mail_sent,
+        }, embed=embed)
+
+    @http.route("/book/booking/<string:token>/ics", type="http", auth="public", sitemap=False,
+                readonly=True)
+    def booking_ics(self, token, **_kw):
+        try:
+            booking = common.find_booking(token)
+        except BookmeError:
+            raise request.not_found() from None
+        return request.make_response(booking._bookme_ics(), headers=[
+            ("Content-Type", "text/calendar; charset=utf-8"),
+            ("Content-Disposition", 'attachment; filename="appointment.ics"'),
+        ])

@@ -1,0 +1,540 @@
+import logging
+import secrets
+from datetime import timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from odoo import Command, api, fields, models
+from odoo.tools import email_normalize, format_datetime
+
+from .. import engine
+from ..exceptions import BookmeError
+from .bookme_scheduler import ACTIVE_STATES, as_naive, as_utc
+
+_logger = logging.getLogger(__name__)
+UTC = timezone.utc
+
+
+class BookmeBooking(models.Model):
+    """One guest's booking of one slot.
+
+    A confirmed booking lives in a ``calendar.event`` organised by the host, with the
+    guest's partner as attendee; bookings of a group type at the same time share that
+    event. Requests (types that need approval) get their event when approved.
+    """
+
+    _name = "bookme.booking"
+    _description = "Book Me booking"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "start desc, id desc"
+    _rec_name = "display_name"
+
+    event_type_id = fields.Many2one(
+        "bookme.event.type", required=True, index=True, ondelete="restrict",
+        tracking=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", "Host", required=True, index=True, tracking=True, ondelete="restrict"
+    )
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, tracking=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(related="event_type_id.company_id", store=True)
+    start = fields.Datetime(required=True, tracking=True)
+    stop = fields.Datetime(required=True)
+    duration = fields.Integer("Duration (minutes)", compute="_compute_duration")
+    state = fields.Selection(
+        [
+            ("requested", "Requested"),
+            ("confirmed", "Confirmed"),
+            ("declined", "Declined"),
+            ("cancelled", "Cancelled"),
+            ("done", "Done"),
+        ],
+        required=True,
+        default="confirmed",
+        tracking=True,
+        index=True,
+    )
+    seats = fields.Integer(default=1, readonly=True)
+    access_token = fields.Char(
+        required=True, copy=False, readonly=True, default=lambda self: secrets.token_urlsafe(32),
+        groups="crm_bookme.group_bookme_user",
+    )
+    calendar_event_id = fields.Many2one("calendar.event", index="btree_not_null",
+                                        ondelete="set null", copy=False)
+    lead_id = fields.Many2one("crm.lead", index="btree_not_null", ondelete="set null")
+    location_id = fields.Many2one("bookme.location", ondelete="set null")
+    location_text = fields.Char("Location Details")
+    guest_name = fields.Char("Name")
+    guest_email = fields.Char("Email")
+    guest_phone = fields.Char("Phone")
+    note = fields.Text("Guest Note")
+    guest_tz = fields.Char("Guest Time Zone", default="UTC")
+    lang = fields.Char("Language")
+    checked_in = fields.Boolean(tracking=True)
+    checkin_date = fields.Datetime("Check-in Time")
+    internal_note = fields.Text()
+    client_message = fields.Text("Message to the Client")
+    cancel_reason = fields.Text("Cancellation Reason")
+    idempotency_key = fields.Char(copy=False, readonly=True)
+    start_display = fields.Char("When", compute="_compute_start_display")
+    manage_url = fields.Char("Guest Page", compute="_compute_manage_url")
+
+    _idempotency_unique = models.UniqueIndex(
+        "(event_type_id, idempotency_key) WHERE idempotency_key IS NOT NULL",
+        "This booking request was already received.",
+    )
+    _token_unique = models.Constraint("unique(access_token)", "Booking tokens are unique.")
+    _stop_after_start = models.Constraint("CHECK(stop > start)", "A booking ends after it starts.")
+
+    @api.depends("start", "stop")
+    def _compute_duration(self):
+        for booking in self:
+            booking.duration = (
+                int((booking.stop - booking.start).total_seconds() // 60)
+                if booking.start and booking.stop
+                else 0
+            )
+
+    @api.depends("event_type_id", "partner_id", "start")
+    def _compute_display_name(self):
+        for booking in self:
+            booking.display_name = " – ".join(
+                filter(None, [booking.event_type_id.name, booking.partner_id.name])
+            ) or self.env._("New booking")
+
+    @api.depends("start", "stop", "guest_tz", "lang")
+    def _compute_start_display(self):
+        for booking in self:
+            if not booking.start:
+                booking.start_display = False
+                continue
+            env = booking.env(context=dict(booking.env.context, lang=booking.lang or None))
+            tz = booking.guest_tz or "UTC"
+            start = format_datetime(env, booking.start, tz=tz, dt_format="EEEE d MMMM y, HH:mm")
+            stop = format_datetime(env, booking.stop, tz=tz, dt_format="HH:mm")
+            booking.start_display = f"{start} – {stop} ({tz})"
+
+    def _compute_manage_url(self):
+        for booking in self:
+            token = booking.sudo().access_token
+            booking.manage_url = f"{booking.get_base_url()}/book/booking/{token}"
+
+    # --- The booking path ------------------------------------------------------------------
+
+    @api.model
+    def _bookme_create(self, etype, start, name, email, phone=None, note=None, location=None,
+                       guest_tz=None, lang=None, idempotency_key=None, partner=None, lead=None):
+        """Book ``etype`` at ``start`` (aware) for a guest, or raise :class:`BookmeError`.
+
+        Runs with the rights of whoever calls it (sudo for the public pages). The slot is
+        re-checked with the engine after taking the host lock, so two workers booking the
+        same host at once are serialised in the database and never both succeed.
+        """
+        etype = etype.sudo()
+        self = self.sudo()
+        if idempotency_key:
+            previous = self._bookme_by_idempotency(etype, idempotency_key)
+            if previous:
+                return previous
+        self.env["bookme.host.lock"]._acquire(etype.user_id)
+        if idempotency_key:
+            previous = self._bookme_by_idempotency(etype, idempotency_key)
+            if previous:
+                return previous
+        slot = self.env["bookme.scheduler"]._check_slot(etype, start)
+        if not slot:
+            raise BookmeError(
+                "slot_unavailable",
+                self.env._("Sorry, this time is no longer available. Please choose another one."),
+                field="start",
+                status=409,
+            )
+        partner = partner or self._bookme_find_or_create_partner(name, email, phone, lang, guest_tz)
+        booking = self.create({
+            "event_type_id": etype.id,
+            "user_id": etype.user_id.id,
+            "partner_id": partner.id,
+            "start": as_naive(slot.start),
+            "stop": as_naive(slot.end),
+            "state": "requested" if etype.requires_approval else "confirmed",
+            "location_id": location.id if location else False,
+            "location_text": location._bookme_description() if location else False,
+            "guest_name": name,
+            "guest_email": email,
+            "guest_phone": phone,
+            "note": note,
+            "guest_tz": guest_tz or etype.user_id.tz or "UTC",
+            "lang": lang or etype.user_id.lang,
+            "idempotency_key": idempotency_key or False,
+            "lead_id": lead.id if lead else False,
+        })
+        if booking.state == "confirmed":
+            booking._bookme_attach_calendar_event()
+        booking._bookme_link_lead()
+        booking._bookme_notify("created")
+        return booking
+
+    @api.model
+    def _bookme_by_idempotency(self, etype, key):
+        return self.search(
+            [("event_type_id", "=", etype.id), ("idempotency_key", "=", key)], limit=1
+        )
+
+    @api.model
+    def _bookme_find_or_create_partner(self, name, email, phone, lang, tz):
+        normalized = email_normalize(email)
+        Partner = self.env["res.partner"].sudo()
+        partner = Partner.search([("email_normalized", "=", normalized)], limit=1, order="id")
+        if partner:
+            return partner
+        langs = dict(self.env["res.lang"].get_installed())
+        return Partner.create({
+            "name": name,
+            "email": email,
+            "phone": phone or False,
+            "lang": lang if lang in langs else False,
+            "tz": tz or False,
+        })
+
+    def _bookme_event_values(self):
+        self.ensure_one()
+        etype = self.event_type_id
+        host = self.user_id
+        group = etype.kind == "group"
+        vals = {
+            "name": etype.name if group else f"{etype.name} – {self.partner_id.name}",
+            "start": self.start,
+            "stop": self.stop,
+            "user_id": host.id,
+            "partner_ids": [Command.link(host.partner_id.id), Command.link(self.partner_id.id)],
+            "show_as": "busy",
+            "location": self.location_text or False,
+            "description": self.note or False,
+            "opportunity_id": self.lead_id.id or False,
+        }
+        if self.location_id.location_type == "online":
+            if self.location_id.online_provider == "custom":
+                vals["videocall_location"] = self.location_id.url or False
+        return vals
+
+    def _bookme_attach_calendar_event(self):
+        """Put each booking in its calendar event: a new one, or, for group types, the one
+        already holding that session."""
+        Event = self.env["calendar.event"].sudo().with_context(
+            no_mail_to_attendees=True, mail_create_nosubscribe=True
+        )
+        for booking in self:
+            shared = booking.event_type_id.kind == "group" and self.search([
+                ("id", "!=", booking.id),
+                ("event_type_id", "=", booking.event_type_id.id),
+                ("start", "=", booking.start),
+                ("state", "in", ACTIVE_STATES),
+                ("calendar_event_id", "!=", False),
+            ], limit=1).calendar_event_id
+            if shared:
+                shared.write({"partner_ids": [Command.link(booking.partner_id.id)]})
+                booking.calendar_event_id = shared
+                continue
+            event = Event.create(booking._bookme_event_values())
+            location = booking.location_id
+            if location.location_type == "online" and location.online_provider == "discuss":
+                event._set_discuss_videocall_location()
+            booking.calendar_event_id = event
+
+    def _bookme_link_lead(self):
+        mode = self.env["ir.config_parameter"].sudo().get_param("crm_bookme.lead_mode", "link")
+        if mode == "off":
+            return
+        Lead = self.env["crm.lead"].sudo()
+        for booking in self.filtered(lambda b: not b.lead_id):
+            lead = mode == "link" and Lead.search([
+                ("partner_id", "=", booking.partner_id.id),
+                ("active", "=", True),
+                ("won_status", "=", "pending"),
+            ], limit=1, order="id desc")
+            if not lead:
+                lead = Lead.create({
+                    "name": self.env._(
+                        "%(type)s with %(name)s",
+                        type=booking.event_type_id.name,
+                        name=booking.partner_id.name,
+                    ),
+                    "partner_id": booking.partner_id.id,
+                    "user_id": booking.user_id.id,
+                    "email_from": booking.guest_email or booking.partner_id.email,
+                    "phone": booking.guest_phone or booking.partner_id.phone,
+                    "description": booking.note or False,
+                })
+            booking.lead_id = lead
+            if booking.calendar_event_id and not booking.calendar_event_id.opportunity_id:
+                booking.calendar_event_id.opportunity_id = lead
+
+    # --- Guest actions -------------------------------------------------------------------------
+
+    def _bookme_check_deadline(self):
+        self.ensure_one()
+        now = self.env["bookme.scheduler"]._now()
+        if not engine.can_cancel(as_utc(self.start), now, self.event_type_id.cancel_deadline):
+            raise BookmeError(
+                "deadline_passed",
+                self.env._(
+                    "This appointment can no longer be changed online: the deadline has passed. "
+                    "Please contact %(host)s.",
+                    host=self.event_type_id.host_name or self.user_id.name,
+                ),
+                status=409,
+            )
+
+    def _bookme_check_active(self):
+        self.ensure_one()
+        if self.state not in ACTIVE_STATES:
+            raise BookmeError(
+                "not_active",
+                self.env._("This appointment is already %(state)s.",
+                           state=dict(self._fields["state"]._description_selection(self.env))[
+                               self.state].lower()),
+                status=409,
+            )
+
+    def action_bookme_cancel(self, reason=None, by_guest=False):
+        """Cancel, free the slot, and tell both sides. Guests are held to the deadline."""
+        for booking in self.sudo():
+            booking._bookme_check_active()
+            if by_guest:
+                booking._bookme_check_deadline()
+            booking.write({"state": "cancelled", "cancel_reason": reason or False})
+            booking._bookme_release_calendar_event()
+            booking._bookme_notify("cancelled")
+        return True
+
+    def _bookme_release_calendar_event(self):
+        for booking in self:
+            event = booking.calendar_event_id.sudo()
+            if not event:
+                continue
+            others = self.search([
+                ("id", "!=", booking.id),
+                ("calendar_event_id", "=", event.id),
+                ("state", "in", ACTIVE_STATES),
+            ])
+            ctx_event = event.with_context(no_mail_to_attendees=True)
+            if others:
+                if booking.partner_id not in others.partner_id:
+                    ctx_event.write({"partner_ids": [Command.unlink(booking.partner_id.id)]})
+            else:
+                ctx_event.action_archive()
+
+    def action_bookme_reschedule(self, new_start, by_guest=False):
+        """Move the booking to ``new_start`` (aware) if the engine offers it there."""
+        self.ensure_one()
+        booking = self.sudo()
+        booking._bookme_check_active()
+        if by_guest:
+            booking._bookme_check_deadline()
+        self.env["bookme.host.lock"]._acquire(booking.user_id)
+        slot = self.env["bookme.scheduler"]._check_slot(
+            booking.event_type_id, new_start, exclude_booking=booking
+        )
+        if not slot:
+            raise BookmeError(
+                "slot_unavailable",
+                self.env._("Sorry, this time is not available. Please choose another one."),
+                field="start",
+                status=409,
+            )
+        old_display = booking.start_display
+        if booking.calendar_event_id:
+            booking._bookme_release_calendar_event()
+            booking.calendar_event_id = False
+        booking.write({"start": as_naive(slot.start), "stop": as_naive(slot.end)})
+        if booking.state == "confirmed":
+            booking._bookme_attach_calendar_event()
+        booking._bookme_notify("rescheduled", old_display=old_display)
+        return True
+
+    # --- Notifications ---------------------------------------------------------------------
+
+    def _bookme_notify(self, what, **ctx):
+        """Email the guest and the host, and drop a notice in the host's Odoo inbox."""
+        templates = {
+            "created": ("mail_template_booking_guest_confirmed", "mail_template_booking_host_new"),
+            "requested": ("mail_template_booking_guest_requested", "mail_template_booking_host_new"),
+            "cancelled": ("mail_template_booking_guest_cancelled",
+                          "mail_template_booking_host_cancelled"),
+            "rescheduled": ("mail_template_booking_guest_rescheduled",
+                            "mail_template_booking_host_rescheduled"),
+        }
+        for booking in self.sudo():
+            key = "requested" if what == "created" and booking.state == "requested" else what
+            guest_xmlid, host_xmlid = templates[key]
+            attachment = booking._bookme_ics_attachment()
+            booking.with_context(**ctx)._bookme_send_template(guest_xmlid, attachment)
+            booking.with_context(**ctx)._bookme_send_template(host_xmlid, attachment)
+            booking._bookme_inbox_notice(key)
+
+    def _bookme_send_template(self, xmlid, attachment=None):
+        template = self.env.ref(f"crm_bookme.{xmlid}", raise_if_not_found=False)
+        if not template:
+            return
+        email_values = {"attachment_ids": [Command.link(attachment.id)]} if attachment else None
+        template.sudo().send_mail(self.id, email_values=email_values)
+
+    def _bookme_inbox_notice(self, what):
+        self.ensure_one()
+        subjects = {
+            "created": self.env._("New booking: %(name)s", name=self.display_name),
+            "requested": self.env._("Booking request: %(name)s", name=self.display_name),
+            "cancelled": self.env._("Booking cancelled: %(name)s", name=self.display_name),
+            "rescheduled": self.env._("Booking moved: %(name)s", name=self.display_name),
+        }
+        host_env = self.with_context(lang=self.user_id.lang)
+        start = format_datetime(host_env.env, self.start, tz=self.user_id.tz or "UTC")
+        body = self.env._("%(subject)s — %(start)s", subject=subjects[what], start=start)
+        record = self.calendar_event_id or self
+        record.sudo().with_context(bookme_inbox_only=True).message_notify(
+            partner_ids=self.user_id.partner_id.ids,
+            author_id=self.partner_id.id,
+            subject=subjects[what],
+            body=body,
+        )
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
+        if self.env.context.get("bookme_inbox_only"):
+            for data in recipients:
+                if data.get("uid") and not data.get("share"):
+                    data["notif"] = "inbox"
+        return recipients
+
+    def _bookme_send_guest_mail_now(self):
+        """Try to deliver this booking's queued emails right away.
+
+        Returns False when the outgoing mail server is missing or failing; the emails then
+        stay queued (the mail cron retries them) and the booking is kept either way.
+        """
+        mails = self.env["mail.mail"].sudo().search([
+            ("model", "=", self._name), ("res_id", "in", self.ids), ("state", "=", "outgoing"),
+        ])
+        if not mails:
+            return True
+        try:
+            with self.env.cr.savepoint():
+                mails.send(raise_exception=True)
+        except Exception as exc:
+            _logger.warning("Book Me: confirmation email not sent now, left queued: %s", exc)
+            return False
+        return True
+
+    # --- Calendar file -------------------------------------------------------------------
+
+    def _bookme_ics(self):
+        """The booking as an iCalendar file (bytes): CONFIRMED, TENTATIVE or CANCELLED."""
+        self.ensure_one()
+        booking = self.sudo()
+        cal = icalendar.Calendar()
+        cal.add("prodid", "-//Book Me//crm_bookme//EN")
+        cal.add("version", "2.0")
+        cancelled = booking.state in ("cancelled", "declined")
+        cal.add("method", "CANCEL" if cancelled else "PUBLISH")
+        event = icalendar.Event()
+        event.add("uid", f"bookme-{booking.id}-{booking.access_token[:16]}@crm_bookme")
+        event.add("dtstamp", as_utc(fields.Datetime.now()))
+        event.add("dtstart", as_utc(booking.start))
+        event.add("dtend", as_utc(booking.stop))
+        event.add("summary", booking.display_name)
+        event.add("sequence", int(booking.write_date.timestamp()) if booking.write_date else 0)
+        event.add("status", "CANCELLED" if cancelled else
+                  "TENTATIVE" if booking.state == "requested" else "CONFIRMED")
+        location = booking.location_text or ""
+        if booking.calendar_event_id.videocall_location:
+            location = f"{location} {booking.calendar_event_id.videocall_location}".strip()
+        if location:
+            event.add("location", location)
+        description = "\n".join(filter(None, [
+            booking.event_type_id.name, location, booking.note,
+            self.env._("Manage your booking: %(url)s", url=booking.manage_url),
+        ]))
+        event.add("description", description)
+        event.add("url", booking.manage_url)
+        host = booking.user_id
+        if host.email:
+            organizer = icalendar.vCalAddress(f"MAILTO:{host.email}")
+            organizer.params["cn"] = icalendar.vText(host.name)
+            event.add("organizer", organizer)
+        if booking.partner_id.email:
+            attendee = icalendar.vCalAddress(f"MAILTO:{booking.partner_id.email}")
+            attendee.params["cn"] = icalendar.vText(booking.partner_id.name)
+            event.add("attendee", attendee)
+        cal.add_component(event)
+        return cal.to_ical()
+
+    def _bookme_ics_attachment(self):
+        self.ensure_one()
+        return self.env["ir.attachment"].sudo().create({
+            "name": "appointment.ics",
+            "raw": self._bookme_ics(),
+            "mimetype": "text/calendar",
+            "res_model": self._name,
+            "res_id": self.id,
+        })
+
+    # --- Presentation ------------------------------------------------------------------------
+
+    def _bookme_public_dict(self, tz=None):
+        """The booking as the JSON API shows it (times with the offset of ``tz``)."""
+        self.ensure_one()
+        zone = ZoneInfo(tz or self.guest_tz or "UTC")
+        return {
+            "token": self.sudo().access_token,
+            "state": self.state,
+            "start": as_utc(self.start).astimezone(zone).isoformat(),
+            "end": as_utc(self.stop).astimezone(zone).isoformat(),
+            "manage_url": self.manage_url,
+        }
+
+    def _bookme_local(self, value, tz=None):
+        return as_utc(value).astimezone(ZoneInfo(tz or self.guest_tz or "UTC"))
+
+    def _bookme_can_change(self):
+        """Whether the guest may still cancel or reschedule online."""
+        self.ensure_one()
+        return self.state in ACTIVE_STATES and engine.can_cancel(
+            as_utc(self.start),
+            self.env["bookme.scheduler"]._now(),
+            self.event_type_id.cancel_deadline,
+        )
+
+    def action_open_calendar_event(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "calendar.event",
+            "res_id": self.calendar_event_id.id,
+            "view_mode": "form",
+        }
+
+    def action_cancel_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "bookme.booking.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_booking_ids": self.ids},
+        }
+
+    def action_reschedule_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "bookme.booking.reschedule",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_booking_id": self.id},
+        }
+
+    @api.model
+    def _bookme_timedelta(self, minutes):
+        return timedelta(minutes=minutes)

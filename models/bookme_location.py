@@ -1,0 +1,53 @@
+from odoo import api, fields, models
+
+
+class BookmeLocation(models.Model):
+    """Where a booked meeting happens. With several on a type, the guest chooses one."""
+
+    _name = "bookme.location"
+    _description = "Book Me location"
+    _order = "sequence, id"
+
+    sequence = fields.Integer(default=10)
+    event_type_id = fields.Many2one(
+        "bookme.event.type", required=True, ondelete="cascade", index=True
+    )
+    location_type = fields.Selection(
+        [("online", "Online meeting"), ("phone", "Phone call"), ("in_person", "In person")],
+        required=True,
+        default="online",
+    )
+    online_provider = fields.Selection(
+        [
+            ("discuss", "Odoo Discuss video call"),
+            ("google_meet", "Google Meet"),
+            ("zoom", "Zoom"),
+            ("custom", "Custom meeting link"),
+        ],
+        default="discuss",
+    )
+    url = fields.Char("Meeting Link")
+    phone = fields.Char()
+    address = fields.Char()
+
+    @api.depends("location_type", "online_provider", "phone", "address", "url")
+    def _compute_display_name(self):
+        labels = dict(self._fields["location_type"]._description_selection(self.env))
+        providers = dict(self._fields["online_provider"]._description_selection(self.env))
+        for loc in self:
+            if loc.location_type == "online":
+                loc.display_name = providers.get(loc.online_provider) or labels["online"]
+            elif loc.location_type == "phone":
+                loc.display_name = " ".join(filter(None, [labels["phone"], loc.phone]))
+            else:
+                loc.display_name = loc.address or labels["in_person"]
+
+    def _bookme_description(self):
+        """One line for emails, the calendar event and the .ics (never the private URL of a
+        generated video call: that one travels on the event itself)."""
+        self.ensure_one()
+        if self.location_type == "online" and self.online_provider == "custom" and self.url:
+            return f"{self.display_name}: {self.url}"
+        if self.location_type == "in_person" and self.phone:
+            return f"{self.address or ''} ({self.phone})".strip()
+        return self.display_name

@@ -1,0 +1,26 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    bookme_lead_mode = fields.Selection(
+        [
+            ("off", "Do not link bookings to leads"),
+            ("link", "Link to the customer's open lead, or create one"),
+            ("create", "Always create a new lead"),
+        ],
+        string="Book Me Leads",
+        default="link",
+        config_parameter="crm_bookme.lead_mode",
+    )
+    bookme_personal_notice = fields.Selection(
+        [("next_day", "From the next day on"), ("none", "Any time from now")],
+        string="Personal Page Notice",
+        default="next_day",
+        config_parameter="crm_bookme.personal_notice",
+        help="When the personal Book Me page starts offering slots.",
+    )
+    bookme_secret_code = fields.Char(
+        related="company_id.bookme_secret_code", readonly=False, string="Secret Booking Code"
+    )

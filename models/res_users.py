@@ -1,0 +1,198 @@
+import re
+import unicodedata
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .res_company import SECRET_CODE_RE
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DURATIONS = [("15", "15 minutes"), ("30", "30 minutes"), ("60", "1 hour"), ("120", "2 hours")]
+BOOKME_USER_FIELDS = [
+    "bookme_enabled",
+    "bookme_mode",
+    "bookme_slot_duration",
+    "bookme_slot_duration_choice",
+    "bookme_min_gap",
+    "bookme_email_default",
+    "bookme_slug",
+    "bookme_secret_code",
+]
+
+
+# Letters that Unicode does not decompose into an ASCII base letter.
+_TRANSLITERATE = str.maketrans({
+    "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d",
+    "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i",
+})
+
+
+def slugify(text):
+    """ASCII, lower-case, dash-separated: 'Åse Ødegård' -> 'ase-odegard'."""
+    text = (text or "").translate(_TRANSLITERATE)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    bookme_enabled = fields.Boolean("Activate Book Me", default=False)
+    bookme_mode = fields.Selection(
+        [
+            ("semi_automatic", "Semi-automatic"),
+            ("automatic", "Automatic"),
+            ("manual", "Manual"),
+        ],
+        string="Slot Selection Mode",
+        default="semi_automatic",
+        required=True,
+        help="Semi-automatic: your 'Free for appointment' events are split into slots of the "
+        "event duration.\nAutomatic: the free gaps between your events, inside your working "
+        "hours, are split into slots.\nManual: each 'Free for appointment' event is one slot.",
+    )
+    bookme_slot_duration = fields.Integer("Event Duration (minutes)", default=30)
+    bookme_slot_duration_choice = fields.Selection(
+        DURATIONS,
+        string="Event Duration",
+        compute="_compute_bookme_slot_duration_choice",
+        inverse="_inverse_bookme_slot_duration_choice",
+    )
+    bookme_min_gap = fields.Integer(
+        "Minimum Time Between Events (minutes)",
+        default=30,
+        help="Automatic mode: only free gaps at least this long are offered.",
+    )
+    bookme_email_default = fields.Boolean(
+        "Book Me Link On By Default",
+        help="The 'Add my Book Me link' option starts ticked in the email composer.",
+    )
+    bookme_slug = fields.Char("Book Me Link Name", copy=False)
+    bookme_url = fields.Char("Book Me URL", compute="_compute_bookme_url")
+    bookme_secret_code = fields.Char(
+        "Personal Secret Code",
+        copy=False,
+        help="4 to 6 digits. When set, visitors must enter it to book with you.",
+    )
+    bookme_personal_type_id = fields.Many2one(
+        "bookme.event.type", "Personal Booking Type", copy=False, readonly=True,
+        groups="crm_bookme.group_bookme_user",
+    )
+
+    _bookme_slug_unique = models.UniqueIndex(
+        "(bookme_slug) WHERE bookme_slug IS NOT NULL", "This Book Me link name is already used."
+    )
+    _bookme_duration_valid = models.Constraint(
+        "CHECK(bookme_slot_duration IN (15, 30, 60, 120))",
+        "The event duration is 15, 30, 60 or 120 minutes.",
+    )
+    _bookme_min_gap_positive = models.Constraint(
+        "CHECK(bookme_min_gap >= 0)", "The minimum time between events cannot be negative."
+    )
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return [*super().SELF_READABLE_FIELDS, *BOOKME_USER_FIELDS, "bookme_url"]
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return [*super().SELF_WRITEABLE_FIELDS, *BOOKME_USER_FIELDS]
+
+    @api.depends("bookme_slot_duration")
+    def _compute_bookme_slot_duration_choice(self):
+        for user in self:
+            user.bookme_slot_duration_choice = str(user.bookme_slot_duration or 30)
+
+    def _inverse_bookme_slot_duration_choice(self):
+        for user in self:
+            if user.bookme_slot_duration_choice:
+                user.bookme_slot_duration = int(user.bookme_slot_duration_choice)
+
+    @api.depends("bookme_slug")
+    def _compute_bookme_url(self):
+        for user in self:
+            user.bookme_url = (
+                f"{user.get_base_url()}/book/{user.bookme_slug}" if user.bookme_slug else False
+            )
+
+    @api.constrains("bookme_slug")
+    def _check_bookme_slug(self):
+        for user in self:
+            if user.bookme_slug in ("booking", "api"):
+                raise ValidationError(
+                    self.env._("'%(slug)s' is reserved; choose another link name.",
+                               slug=user.bookme_slug)
+                )
+            if user.bookme_slug and not SLUG_RE.match(user.bookme_slug):
+                raise ValidationError(
+                    self.env._(
+                        "The Book Me link name may only contain lower-case letters, digits and "
+                        "single dashes, e.g. 'jane-doe'."
+                    )
+                )
+
+    @api.constrains("bookme_secret_code")
+    def _check_bookme_secret_code(self):
+        for user in self:
+            if user.bookme_secret_code and not SECRET_CODE_RE.match(user.bookme_secret_code):
+                raise ValidationError(self.env._("A secret code is 4 to 6 digits."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        users.filtered("bookme_enabled")._bookme_setup()
+        return users
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("bookme_enabled") or "bookme_slug" in vals:
+            self.filtered("bookme_enabled")._bookme_setup()
+        return res
+
+    def _bookme_setup(self):
+        """Give each Book Me user what the booking pages rely on: a link name, a
+        resource (so the working hours field can be read and written), and the personal
+        booking type behind the free-for-appointment page."""
+        for user in self.sudo():
+            if not user.bookme_slug:
+                user.bookme_slug = user._bookme_unique_slug(user.name or user.login)
+            if not user.resource_ids:
+                self.env["resource.resource"].create(
+                    {
+                        "name": user.name,
+                        "user_id": user.id,
+                        "calendar_id": False,
+                        "company_id": user.company_id.id,
+                        "tz": user.tz or "UTC",
+                    }
+                )
+            if not user.bookme_personal_type_id:
+                user.bookme_personal_type_id = self.env["bookme.event.type"].create(
+                    {
+                        "name": self.env._("Appointment with %(name)s", name=user.name),
+                        "user_id": user.id,
+                        "slug": "free",
+                        "is_personal": True,
+                        "is_published": True,
+                        "duration": user.bookme_slot_duration,
+                        "min_notice": 0,
+                    }
+                )
+
+    def _bookme_unique_slug(self, text):
+        base = slugify(text) or "host"
+        taken = set(
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("bookme_slug", "=like", f"{base}%")])
+            .mapped("bookme_slug")
+        )
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def action_bookme_open_page(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.bookme_url, "target": "new"}

@@ -1,0 +1,315 @@
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { Interaction } from "@web/public/interaction";
+
+const WINDOW_DAYS = 31;
+
+function escapeHtml(text) {
+    const div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+}
+
+function todayIn(tz) {
+    // en-CA formats dates as YYYY-MM-DD.
+    return new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(new Date());
+}
+
+function addDays(isoDate, days) {
+    const [y, m, d] = isoDate.split("-").map(Number);
+    return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+function browserTz(fallback) {
+    try {
+        return Intl.DateTimeFormat().resolvedOptions().timeZone || fallback;
+    } catch {
+        return fallback;
+    }
+}
+
+/**
+ * Book Me's booking widget: pick a day (skipped when only one has slots), a time in the
+ * visitor's zone (switchable), fill in the details and confirm. Everything goes through
+ * the public JSON API; the success page is the guest's own booking page.
+ */
+export class BookmeBookingWidget extends Interaction {
+    static selector = ".o_bookme_widget";
+    dynamicContent = {
+        _root: {
+            "t-on-click": this.onClick,
+            "t-on-change": this.onChange,
+            "t-on-submit": this.onSubmit,
+        },
+    };
+
+    setup() {
+        const data = this.el.dataset;
+        this.api = data.api;
+        this.hostTz = data.hostTz || "UTC";
+        this.tz = data.tzDisplay === "host" ? this.hostTz : browserTz(this.hostTz);
+        this.locale = data.lang || undefined;
+        this.locations = JSON.parse(data.locations || "[]");
+        this.requiresApproval = Boolean(data.requiresApproval);
+        this.prefill = { name: data.prefillName || "", email: data.prefillEmail || "" };
+        this.from = todayIn(this.tz);
+        this.days = [];
+        this.day = null;
+        this.slot = null;
+        this.error = "";
+        this.busy = false;
+        this.idempotencyKey = this.newKey();
+    }
+
+    async willStart() {
+        await this.loadSlots();
+    }
+
+    start() {
+        this.render();
+    }
+
+    newKey() {
+        return (crypto.randomUUID && crypto.randomUUID()) || `${Date.now()}-${Math.random()}`.replace(/[^\w.-]/g, "");
+    }
+
+    async loadSlots() {
+        const to = addDays(this.from, WINDOW_DAYS - 1);
+        const url = `${this.api}/slots?from=${this.from}&to=${to}&tz=${encodeURIComponent(this.tz)}`;
+        try {
+            const response = await this.waitFor(fetch(url, { headers: { Accept: "application/json" } }));
+            const payload = await this.waitFor(response.json());
+            if (!response.ok) {
+                this.days = [];
+                this.error = payload.error?.message || _t("The available times could not be loaded.");
+                return;
+            }
+            this.days = payload.days;
+            this.error = "";
+        } catch {
+            this.days = [];
+            this.error = _t("The available times could not be loaded. Check your connection and try again.");
+        }
+        this.day = this.days.length === 1 ? this.days[0] : null;
+        this.slot = null;
+    }
+
+    formatDay(isoDate) {
+        const [y, m, d] = isoDate.split("-").map(Number);
+        return new Date(Date.UTC(y, m - 1, d, 12)).toLocaleDateString(this.locale, {
+            timeZone: "UTC", weekday: "long", day: "numeric", month: "long",
+        });
+    }
+
+    formatTime(iso) {
+        return new Date(iso).toLocaleTimeString(this.locale, {
+            timeZone: this.tz, hour: "2-digit", minute: "2-digit",
+        });
+    }
+
+    renderTz() {
+        let zones = [this.tz];
+        try {
+            zones = Intl.supportedValuesOf("timeZone");
+            if (!zones.includes(this.tz)) {
+                zones = [this.tz, ...zones];
+            }
+        } catch {
+            // Old browsers: only the current zone.
+        }
+        const options = zones
+            .map((z) => `<option value="${escapeHtml(z)}" ${z === this.tz ? "selected" : ""}>${escapeHtml(z.replaceAll("_", " "))}</option>`)
+            .join("");
+        return `<div class="d-flex align-items-center gap-2 mb-3 small">
+            <label for="bookme_tz" class="text-muted text-nowrap">${escapeHtml(_t("Times in"))}</label>
+            <select id="bookme_tz" name="bookme_tz" class="form-select form-select-sm o_bookme_tz w-auto">${options}</select>
+        </div>`;
+    }
+
+    renderDays() {
+        if (!this.days.length) {
+            return `<p class="o_bookme_no_slots text-muted">${escapeHtml(_t("No times are available in the coming weeks."))}</p>
+                <button type="button" class="btn btn-outline-secondary btn-sm o_bookme_later">${escapeHtml(_t("Look further ahead"))}</button>`;
+        }
+        const buttons = this.days
+            .map((day) => `<button type="button" class="btn ${this.day === day ? "btn-primary" : "btn-outline-primary"} o_bookme_day" data-date="${day.date}">${escapeHtml(this.formatDay(day.date))}</button>`)
+            .join("");
+        return `<h3 class="h6">${escapeHtml(_t("Choose a day"))}</h3>
+            <div class="d-flex flex-wrap gap-2 mb-3 o_bookme_days">${buttons}</div>
+            <div class="d-flex gap-2 mb-3">
+                <button type="button" class="btn btn-link btn-sm p-0 o_bookme_earlier" ${this.from <= todayIn(this.tz) ? "hidden" : ""}>${escapeHtml(_t("Earlier"))}</button>
+                <button type="button" class="btn btn-link btn-sm p-0 o_bookme_later">${escapeHtml(_t("Later"))}</button>
+            </div>`;
+    }
+
+    renderSlots() {
+        if (!this.day) {
+            return "";
+        }
+        const buttons = this.day.slots
+            .map((slot) => {
+                const seats = slot.seats_left > 1 ? ` <small>(${escapeHtml(_t("%s left", slot.seats_left))})</small>` : "";
+                const active = this.slot && this.slot.start === slot.start;
+                return `<button type="button" class="btn ${active ? "btn-primary" : "btn-outline-secondary"} o_bookme_slot" data-start="${escapeHtml(slot.start)}">${escapeHtml(this.formatTime(slot.start))}${seats}</button>`;
+            })
+            .join("");
+        return `<h3 class="h6">${escapeHtml(_t("Choose a time on %s", this.formatDay(this.day.date)))}</h3>
+            <div class="d-flex flex-wrap gap-2 mb-3 o_bookme_slots">${buttons}</div>`;
+    }
+
+    renderForm() {
+        if (!this.slot) {
+            return "";
+        }
+        let locationField = "";
+        if (this.locations.length > 1) {
+            const options = this.locations
+                .map((loc) => `<option value="${loc.id}">${escapeHtml(loc.name)}</option>`)
+                .join("");
+            locationField = `<div class="mb-3"><label class="form-label" for="bookme_location">${escapeHtml(_t("Where"))}</label>
+                <select id="bookme_location" name="location_id" class="form-select" required>
+                <option value="">${escapeHtml(_t("Choose…"))}</option>${options}</select></div>`;
+        }
+        const submit = this.requiresApproval ? _t("Request to book") : _t("Book now");
+        return `<form class="o_bookme_form border-top pt-3" novalidate="novalidate">
+            <h3 class="h6">${escapeHtml(_t("Your details"))}</h3>
+            <p class="text-muted small">${escapeHtml(this.formatDay(this.day.date))}, ${escapeHtml(this.formatTime(this.slot.start))} (${escapeHtml(this.tz)})</p>
+            <div class="row">
+                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_name">${escapeHtml(_t("Name"))}</label>
+                    <input id="bookme_name" name="name" class="form-control" required maxlength="128" autocomplete="name" value="${escapeHtml(this.prefill.name)}"/></div>
+                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_email">${escapeHtml(_t("Email"))}</label>
+                    <input id="bookme_email" name="email" type="email" class="form-control" required maxlength="254" autocomplete="email" value="${escapeHtml(this.prefill.email)}"/></div>
+                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_phone">${escapeHtml(_t("Phone (optional)"))}</label>
+                    <input id="bookme_phone" name="phone" type="tel" class="form-control" maxlength="64" autocomplete="tel"/></div>
+            </div>
+            ${locationField}
+            <div class="mb-3"><label class="form-label" for="bookme_note">${escapeHtml(_t("Anything to tell us? (optional)"))}</label>
+                <textarea id="bookme_note" name="note" class="form-control" rows="3" maxlength="4000"></textarea></div>
+            <button type="submit" class="btn btn-primary o_bookme_submit" ${this.busy ? "disabled" : ""}>${escapeHtml(submit)}</button>
+        </form>`;
+    }
+
+    render() {
+        const error = this.error
+            ? `<div class="alert alert-danger o_bookme_error" role="alert">${escapeHtml(this.error)}</div>`
+            : "";
+        const body = this.el.querySelector(".card-body");
+        body.innerHTML = `${this.renderTz()}${error}${this.renderDays()}${this.renderSlots()}${this.renderForm()}`;
+    }
+
+    async reload() {
+        await this.loadSlots();
+        this.render();
+    }
+
+    async onClick(ev) {
+        const target = ev.target.closest("button");
+        if (!target || !this.el.contains(target)) {
+            return;
+        }
+        if (target.classList.contains("o_bookme_day")) {
+            this.day = this.days.find((day) => day.date === target.dataset.date) || null;
+            this.slot = null;
+            this.error = "";
+            this.render();
+        } else if (target.classList.contains("o_bookme_slot")) {
+            this.slot = this.day.slots.find((slot) => slot.start === target.dataset.start) || null;
+            this.error = "";
+            this.render();
+            this.el.querySelector("#bookme_name")?.focus();
+        } else if (target.classList.contains("o_bookme_later")) {
+            this.from = addDays(this.from, WINDOW_DAYS);
+            await this.reload();
+        } else if (target.classList.contains("o_bookme_earlier")) {
+            const earliest = todayIn(this.tz);
+            const from = addDays(this.from, -WINDOW_DAYS);
+            this.from = from < earliest ? earliest : from;
+            await this.reload();
+        }
+    }
+
+    async onChange(ev) {
+        if (ev.target.classList.contains("o_bookme_tz")) {
+            this.tz = ev.target.value;
+            this.from = todayIn(this.tz);
+            await this.reload();
+        }
+    }
+
+    async onSubmit(ev) {
+        ev.preventDefault();
+        if (this.busy || !this.slot) {
+            return;
+        }
+        const form = ev.target;
+        const values = Object.fromEntries(new FormData(form).entries());
+        const body = {
+            start: this.slot.start,
+            name: values.name,
+            email: values.email,
+            phone: values.phone || undefined,
+            note: values.note || undefined,
+            location_id: values.location_id ? Number(values.location_id) : undefined,
+            tz: this.tz,
+            lang: (this.locale || "").replace("-", "_") || undefined,
+            idempotency_key: this.idempotencyKey,
+        };
+        this.busy = true;
+        form.querySelector(".o_bookme_submit").disabled = true;
+        let response, payload;
+        try {
+            response = await this.waitFor(fetch(`${this.api}/bookings`, {
+                method: "POST",
+                headers: { "Content-Type": "application/json", Accept: "application/json" },
+                body: JSON.stringify(body),
+            }));
+            payload = await this.waitFor(response.json());
+        } catch {
+            this.busy = false;
+            this.showFormError(_t("Your booking could not be sent. Check your connection and try again."));
+            return;
+        }
+        this.busy = false;
+        if (response.status === 201) {
+            const booking = payload.booking;
+            const params = new URLSearchParams({ new: "1" });
+            if (booking.email_sent === false) {
+                params.set("mail_failed", "1");
+            }
+            if (new URLSearchParams(window.location.search).get("embed")) {
+                params.set("embed", "1");
+            }
+            window.location.assign(`${booking.manage_url}?${params}`);
+            return;
+        }
+        const error = payload.error || {};
+        if (error.code === "slot_unavailable") {
+            this.idempotencyKey = this.newKey();
+            await this.loadSlots();
+            this.error = error.message;
+            this.render();
+            return;
+        }
+        this.showFormError(error.message || _t("Something went wrong. Please try again."), error.field);
+    }
+
+    showFormError(message, field) {
+        const form = this.el.querySelector(".o_bookme_form");
+        if (!form) {
+            return;
+        }
+        form.querySelector(".o_bookme_submit").disabled = false;
+        form.querySelectorAll(".is-invalid").forEach((el) => el.classList.remove("is-invalid"));
+        form.querySelector(".o_bookme_error")?.remove();
+        const input = field && form.querySelector(`[name="${field}"]`);
+        input?.classList.add("is-invalid");
+        const alert = document.createElement("div");
+        alert.className = "alert alert-danger o_bookme_error mt-3";
+        alert.setAttribute("role", "alert");
+        alert.textContent = message;
+        form.append(alert);
+        input?.focus();
+    }
+}
+
+registry.category("public.interactions").add("crm_bookme.booking_widget", BookmeBookingWidget);

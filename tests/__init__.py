@@ -1,0 +1,1 @@
+from . import test_api, test_booking, test_concurrency, test_install, test_modes

@@ -1,0 +1,1 @@
+from . import bookme_booking_cancel, bookme_booking_reschedule
