@@ -50,7 +50,7 @@ class BookmePages(http.Controller):
 
     @http.route("/book/booking/<string:token>", type="http", auth="public", website=True,
                 sitemap=False, readonly=True)
-    def booking_page(self, token, embed=None, new=None, mail_failed=None, **_kw):
+    def booking_page(self, token, embed=None, new=None, **_kw):
         try:
             booking = common.find_booking(token)
         except BookmeError:
@@ -59,7 +59,7 @@ class BookmePages(http.Controller):
             "booking": booking,
             "etype": booking.event_type_id,
             "just_booked": bool(new),
-            "mail_failed": bool(mail_failed),
+            "mail_failed": booking._bookme_guest_mail_pending(),
             "can_change": booking._bookme_can_change(),
         }, embed=embed)
 

@@ -153,7 +153,8 @@ class BookmeBooking(models.Model):
                 status=409,
             )
         partner = partner or self._bookme_find_or_create_partner(name, email, phone, lang, guest_tz)
-        booking = self.create({
+        # The host follows the booking, but is told by Book Me's own email, not "assigned".
+        booking = self.with_context(mail_auto_subscribe_no_notify=True).create({
             "event_type_id": etype.id,
             "user_id": etype.user_id.id,
             "partner_id": partner.id,
@@ -248,7 +249,10 @@ class BookmeBooking(models.Model):
         mode = self.env["ir.config_parameter"].sudo().get_param("crm_bookme.lead_mode", "link")
         if mode == "off":
             return
-        Lead = self.env["crm.lead"].sudo()
+        # Book Me's own host email announces the booking: no second "lead assigned" email.
+        Lead = self.env["crm.lead"].sudo().with_context(
+            mail_auto_subscribe_no_notify=True, mail_create_nosubscribe=True
+        )
         for booking in self.filtered(lambda b: not b.lead_id):
             lead = mode == "link" and Lead.search([
                 ("partner_id", "=", booking.partner_id.id),
@@ -427,6 +431,16 @@ class BookmeBooking(models.Model):
             _logger.warning("Book Me: confirmation email not sent now, left queued: %s", exc)
             return False
         return True
+
+    def _bookme_guest_mail_pending(self):
+        """Whether an email to the guest is still waiting in the queue (the mail server was
+        missing or failing when we tried to send it right away)."""
+        self.ensure_one()
+        return bool(self.env["mail.mail"].sudo().search_count([
+            ("model", "=", self._name), ("res_id", "=", self.id),
+            ("recipient_ids", "in", self.partner_id.ids),
+            ("state", "in", ("outgoing", "exception")),
+        ]))
 
     # --- Calendar file -------------------------------------------------------------------
 

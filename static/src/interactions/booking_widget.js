@@ -273,9 +273,6 @@ export class BookmeBookingWidget extends Interaction {
         if (response.status === 201) {
             const booking = payload.booking;
             const params = new URLSearchParams({ new: "1" });
-            if (booking.email_sent === false) {
-                params.set("mail_failed", "1");
-            }
             if (new URLSearchParams(window.location.search).get("embed")) {
                 params.set("embed", "1");
             }
