@@ -94,6 +94,19 @@ class BookmePages(http.Controller):
             "booking": booking, "mail_failed": not mail_sent,
         }, embed=embed)
 
+    @http.route("/book/<string:host_slug>/avatar", type="http", auth="public", sitemap=False,
+                readonly=True)
+    def host_avatar(self, host_slug, **_kw):
+        """The host's picture for the booking pages (visitors cannot read users' images)."""
+        try:
+            host = common.find_host(host_slug)
+        except BookmeError:
+            raise request.not_found() from None
+        stream = request.env["ir.binary"]._get_image_stream_from(
+            host.partner_id.sudo(), "avatar_128"
+        )
+        return stream.get_response(max_age=3600)
+
     @http.route("/book/booking/<string:token>/ics", type="http", auth="public", sitemap=False,
                 readonly=True)
     def booking_ics(self, token, **_kw):

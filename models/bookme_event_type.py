@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 from .res_users import SLUG_RE, slugify
 
-RESERVED_SLUGS = {"free", "booking", "api"}
+RESERVED_SLUGS = {"free", "booking", "api", "avatar"}
 
 
 class BookmeEventType(models.Model):

@@ -94,10 +94,13 @@ export class BookmeBookingWidget extends Interaction {
         this.slot = null;
     }
 
-    formatDay(isoDate) {
+    formatDay(isoDate, short = false) {
         const [y, m, d] = isoDate.split("-").map(Number);
+        const options = short
+            ? { weekday: "short", day: "numeric", month: "short" }
+            : { weekday: "long", day: "numeric", month: "long" };
         return new Date(Date.UTC(y, m - 1, d, 12)).toLocaleDateString(this.locale, {
-            timeZone: "UTC", weekday: "long", day: "numeric", month: "long",
+            timeZone: "UTC", ...options,
         });
     }
 
@@ -132,7 +135,7 @@ export class BookmeBookingWidget extends Interaction {
                 <button type="button" class="btn btn-outline-secondary btn-sm o_bookme_later">${escapeHtml(_t("Look further ahead"))}</button>`;
         }
         const buttons = this.days
-            .map((day) => `<button type="button" class="btn ${this.day === day ? "btn-primary" : "btn-outline-primary"} o_bookme_day" data-date="${day.date}">${escapeHtml(this.formatDay(day.date))}</button>`)
+            .map((day) => `<button type="button" class="btn ${this.day === day ? "btn-primary" : "btn-outline-primary"} o_bookme_day" data-date="${day.date}">${escapeHtml(this.formatDay(day.date, true))}</button>`)
             .join("");
         return `<h3 class="h6">${escapeHtml(_t("Choose a day"))}</h3>
             <div class="d-flex flex-wrap gap-2 mb-3 o_bookme_days">${buttons}</div>
