@@ -240,10 +240,25 @@ class BookmeBooking(models.Model):
                 booking.calendar_event_id = shared
                 continue
             event = Event.create(booking._bookme_event_values())
-            location = booking.location_id
-            if location.location_type == "online" and location.online_provider == "discuss":
-                event._set_discuss_videocall_location()
             booking.calendar_event_id = event
+            if booking.location_id.location_type == "online":
+                booking._bookme_online_meeting_open(event)
+
+    def _bookme_online_meeting_open(self, event):
+        """Give a new calendar event its online meeting, for the booking's online location.
+
+        Discuss video calls are Odoo's own. Providers with an API (Zoom) extend this in
+        their own file; they must never raise: a provider failure leaves the booking valid
+        and tells the host instead.
+        """
+        self.ensure_one()
+        if self.location_id.online_provider == "discuss":
+            event._set_discuss_videocall_location()
+
+    def _bookme_online_meeting_close(self, event):
+        """The booking's event was cancelled (no booking left in it): providers with an API
+        delete the meeting they created. Never raises."""
+        self.ensure_one()
 
     def _bookme_link_lead(self):
         mode = self.env["ir.config_parameter"].sudo().get_param("crm_bookme.lead_mode", "link")
@@ -330,6 +345,7 @@ class BookmeBooking(models.Model):
                     ctx_event.write({"partner_ids": [Command.unlink(booking.partner_id.id)]})
             else:
                 ctx_event.action_archive()
+                booking._bookme_online_meeting_close(event)
 
     def action_bookme_reschedule(self, new_start, by_guest=False):
         """Move the booking to ``new_start`` (aware) if the engine offers it there."""
