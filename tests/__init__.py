@@ -1,7 +1,9 @@
 from . import (
     test_api,
+    test_backend_actions,
     test_booking,
     test_concurrency,
+    test_event_type_settings,
     test_install,
     test_mail_delivery,
     test_modes,
