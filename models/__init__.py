@@ -10,4 +10,6 @@ from . import (
     res_config_settings,
     res_partner,
     res_users,
+    resource_calendar,
+    resource_calendar_leaves,
 )

@@ -128,15 +128,17 @@ class BookmeScheduler(models.AbstractModel):
         ):
             overrides.setdefault(rec.date, []).append((rec.hour_from, rec.hour_to))
 
-        leave_domain = [("resource_id", "in", host.resource_ids.ids)]
-        if calendar:
-            leave_domain = [
-                "|",
-                *leave_domain,
-                "&",
-                ("resource_id", "=", False),
-                ("calendar_id", "=", calendar.id),
-            ]
+        # The host's own time off, and company-wide time off: on the host's hours, on the
+        # company's default hours (which personal hours are copied from), or on no hours.
+        shared_calendars = [False, *(calendar | host.company_id.resource_calendar_id).ids]
+        leave_domain = [
+            "|",
+            ("resource_id", "in", host.resource_ids.ids),
+            "&", "&",
+            ("resource_id", "=", False),
+            ("calendar_id", "in", shared_calendars),
+            ("company_id", "in", [False, host.company_id.id]),
+        ]
         leaves = self.env["resource.calendar.leaves"].sudo().search(
             [*leave_domain, ("time_type", "=", "leave"), ("date_from", "<", hi), ("date_to", ">", lo)]
         )

@@ -1,7 +1,7 @@
 import re
 import unicodedata
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .res_company import SECRET_CODE_RE
@@ -25,6 +25,7 @@ _TRANSLITERATE = str.maketrans({
     "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d",
     "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i",
 })
+DEFAULT_HOURS = [(8.0, 12.0, "morning"), (15.0, 19.0, "afternoon")]
 
 
 def slugify(text):
@@ -192,6 +193,49 @@ class ResUsers(models.Model):
             n += 1
             slug = f"{base}-{n}"
         return slug
+
+    @api.model
+    def action_bookme_my_availability(self):
+        """Open My Availability for the current user (see ``bookme.availability``)."""
+        user = self.env.user
+        if not user.bookme_enabled:
+            user.sudo().bookme_enabled = True
+        user.sudo()._bookme_ensure_own_calendar()
+        wizard = self.env["bookme.availability"].create({"user_id": user.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("My Availability"),
+            "res_model": "bookme.availability",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _bookme_ensure_own_calendar(self):
+        Calendar = self.env["resource.calendar"].sudo()
+        for user in self:
+            calendar = user.resource_calendar_id
+            if calendar and calendar.bookme_owner_id == user:
+                continue
+            name = self.env._("Availability of %(name)s", name=user.name)
+            if calendar:
+                own = calendar.copy({"name": name, "bookme_owner_id": user.id})
+            else:
+                own = Calendar.create({
+                    "name": name,
+                    "bookme_owner_id": user.id,
+                    "company_id": user.company_id.id,
+                    "tz": user.tz or "UTC",
+                    "attendance_ids": [
+                        Command.create({
+                            "name": self.env._("Available"), "dayofweek": str(day),
+                            "hour_from": start, "hour_to": end, "day_period": period,
+                        })
+                        for day in range(5)
+                        for start, end, period in DEFAULT_HOURS
+                    ],
+                })
+            user.resource_ids[:1].calendar_id = own
 
     def action_bookme_open_page(self):
         self.ensure_one()

@@ -7,5 +7,6 @@ from . import (
     test_install,
     test_mail_delivery,
     test_modes,
+    test_my_availability,
     test_tour,
 )

@@ -1,1 +1,8 @@
-from . import bookme_booking_cancel, bookme_booking_reschedule
+from . import (
+    bookme_availability,
+    bookme_availability_date,
+    bookme_availability_leave,
+    bookme_availability_weekly,
+    bookme_booking_cancel,
+    bookme_booking_reschedule,
+)
