@@ -5,6 +5,7 @@ from . import (
     test_concurrency,
     test_event_type_settings,
     test_install,
+    test_location_tour,
     test_mail_delivery,
     test_modes,
     test_my_availability,
