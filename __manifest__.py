@@ -21,6 +21,7 @@
         "views/res_users_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_zoom_views.xml",
         "views/bookme_templates.xml",
         "views/bookme_menus.xml",
     ],

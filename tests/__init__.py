@@ -10,4 +10,5 @@ from . import (
     test_modes,
     test_my_availability,
     test_tour,
+    test_zoom,
 )
