@@ -23,6 +23,7 @@
         "views/res_config_settings_views.xml",
         "views/res_config_settings_zoom_views.xml",
         "views/bookme_templates.xml",
+        "views/snippets.xml",
         "views/bookme_menus.xml",
     ],
     "demo": ["data/bookme_demo.xml"],
@@ -30,6 +31,10 @@
         "web.assets_frontend": [
             "crm_bookme/static/src/interactions/**/*",
             "crm_bookme/static/src/scss/**/*",
+            "crm_bookme/static/src/snippets/**/*",
+        ],
+        "website.website_builder_assets": [
+            "crm_bookme/static/src/website_builder/**/*",
         ],
         "web.assets_tests": [
             "crm_bookme/static/tests/tours/**/*",

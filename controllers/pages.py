@@ -12,7 +12,21 @@ class BookmePages(http.Controller):
     def _render(self, template, values, embed=False, status=200):
         values = dict(values, embed=bool(embed), no_header=bool(embed), no_footer=bool(embed),
                       no_copyright=bool(embed))
-        return request.render(template, values, status=status)
+        response = request.render(template, values, status=status)
+        response.headers["Content-Security-Policy"] = self._frame_ancestors(embed)
+        return response
+
+    def _frame_ancestors(self, embed):
+        """Embed pages may be framed by the sites of the 'Sites Allowed to Embed' setting
+        (any site by default); the other Book Me pages only by the website itself."""
+        if not embed:
+            return "frame-ancestors 'self'"
+        allowed = " ".join(
+            (request.env["ir.config_parameter"].sudo().get_param("crm_bookme.frame_ancestors")
+             or "*").split()
+        )
+        return "frame-ancestors *" if allowed == "*" else f"frame-ancestors 'self' {allowed}"
+
 
     def _message(self, title, message, embed=False, status=200, booking=None):
         return self._render("crm_bookme.message_page",
@@ -35,6 +49,20 @@ class BookmePages(http.Controller):
             "event_types": types,
             "main_object": host.bookme_personal_type_id,
         }, embed=embed)
+
+    @http.route("/book/embed/<int:type_id>", type="http", auth="public", website=True,
+                sitemap=False, readonly=True)
+    def embed_page(self, type_id, **_kw):
+        """The website's Booking block knows a type by id: send it to the type's page."""
+        etype = request.env["bookme.event.type"].sudo().browse(type_id).exists()
+        host = etype.user_id
+        if not (etype and etype.active and etype.is_published and host.bookme_enabled
+                and host.bookme_slug):
+            raise request.not_found()
+        path = f"/book/{host.bookme_slug}"
+        if not etype.is_personal:
+            path = f"{path}/{etype.slug}"
+        return request.redirect(f"{path}?embed=1")
 
     @http.route("/book/<string:host_slug>/<string:type_slug>", type="http", auth="public",
                 website=True, sitemap=False, readonly=True)

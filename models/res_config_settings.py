@@ -21,6 +21,14 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="crm_bookme.personal_notice",
         help="When the personal Book Me page starts offering slots.",
     )
+    bookme_frame_ancestors = fields.Char(
+        string="Sites Allowed to Embed",
+        config_parameter="crm_bookme.frame_ancestors",
+        default="*",
+        help="Which sites may show booking pages in an iframe (?embed=1 and the website's "
+        "Booking block): * for any site, or origins separated by spaces, e.g. "
+        "https://www.example.com",
+    )
     bookme_secret_code = fields.Char(
         related="company_id.bookme_secret_code", readonly=False, string="Secret Booking Code"
     )

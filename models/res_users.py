@@ -119,7 +119,7 @@ class ResUsers(models.Model):
     @api.constrains("bookme_slug")
     def _check_bookme_slug(self):
         for user in self:
-            if user.bookme_slug in ("booking", "api"):
+            if user.bookme_slug in ("booking", "api", "embed"):
                 raise ValidationError(
                     self.env._("'%(slug)s' is reserved; choose another link name.",
                                slug=user.bookme_slug)

@@ -9,6 +9,7 @@ from . import (
     test_mail_delivery,
     test_modes,
     test_my_availability,
+    test_snippet,
     test_tour,
     test_zoom,
 )
