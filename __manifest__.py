@@ -17,6 +17,7 @@
         "views/bookme_booking_views.xml",
         "views/bookme_availability_views.xml",
         "views/bookme_wizard_views.xml",
+        "views/mail_compose_message_views.xml",
         "views/calendar_event_views.xml",
         "views/res_users_views.xml",
         "views/res_partner_views.xml",

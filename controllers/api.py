@@ -65,8 +65,14 @@ class BookmeApi(http.Controller):
     def book(self, host_slug, type_slug, **_kw):
         host = common.find_host(host_slug)
         etype = common.find_type(host, type_slug)
-        values = common.parse_booking_input(read_json_body(), etype)
-        booking = request.env["bookme.booking"].sudo()._bookme_create(etype, **values)
+        data = read_json_body()
+        values = common.parse_booking_input(data, etype)
+        invite = common.parse_invite(data.get("invite"), host)
+        booking = request.env["bookme.booking"].sudo()._bookme_create(
+            etype, **values, **common.invite_booking_kwargs(invite, values["email"])
+        )
+        if invite:
+            request.env["bookme.invite"]._bookme_link_booking(booking, invite)
         payload = booking._bookme_public_dict(values["guest_tz"])
         payload["email_sent"] = booking._bookme_send_guest_mail_now()
         return json_response({"booking": payload}, status=201)

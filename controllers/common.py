@@ -165,6 +165,45 @@ def parse_location(value, etype):
     return location
 
 
+def parse_invite(token, host):
+    """The verified personal invitation of a booking request (``None`` without one). A
+    token that is not genuine, has expired or belongs to another host is refused."""
+    if token is None or token == "":
+        return None
+    invite = request.env["bookme.invite"]._bookme_read(token, host)
+    if not invite:
+        raise bad(
+            "invalid_invite",
+            request.env._(
+                "This invitation link is not valid: it may have been altered or have expired. "
+                "You can still book without it from the booking page."
+            ),
+            "invite",
+        )
+    return invite
+
+
+def invite_booking_kwargs(invite, email):
+    """``partner``/``lead`` keyword arguments of ``_bookme_create`` for an invitation."""
+    if not invite:
+        return {}
+    partner = request.env["bookme.invite"]._bookme_booking_partner(invite, email)
+    return {"partner": partner, "lead": invite.lead}
+
+
+def invite_page_values(token, host):
+    """Render values of a booking page opened with ``?invite=``: the pre-filled name and
+    email and the token for the widget, or a warning when the link is not valid."""
+    try:
+        invite = parse_invite(token or None, host)
+    except BookmeError as exc:
+        return {"invite_error": str(exc.args[0])}
+    if not invite:
+        return {}
+    name, email = request.env["bookme.invite"]._bookme_prefill(invite)
+    return {"invite": invite.token, "prefill_name": name, "prefill_email": email}
+
+
 def find_host(host_slug):
     host = (
         request.env["res.users"]

@@ -27,7 +27,6 @@ class BookmePages(http.Controller):
         )
         return "frame-ancestors *" if allowed == "*" else f"frame-ancestors 'self' {allowed}"
 
-
     def _message(self, title, message, embed=False, status=200, booking=None):
         return self._render("crm_bookme.message_page",
                             {"title": title, "message": message, "booking": booking},
@@ -35,7 +34,7 @@ class BookmePages(http.Controller):
 
     @http.route("/book/<string:host_slug>", type="http", auth="public", website=True,
                 sitemap=False, readonly=True)
-    def host_page(self, host_slug, embed=None, **_kw):
+    def host_page(self, host_slug, embed=None, invite=None, **_kw):
         try:
             host = common.find_host(host_slug)
         except BookmeError:
@@ -48,6 +47,7 @@ class BookmePages(http.Controller):
             "personal": host.bookme_personal_type_id,
             "event_types": types,
             "main_object": host.bookme_personal_type_id,
+            **common.invite_page_values(invite, host),
         }, embed=embed)
 
     @http.route("/book/embed/<int:type_id>", type="http", auth="public", website=True,
@@ -66,7 +66,7 @@ class BookmePages(http.Controller):
 
     @http.route("/book/<string:host_slug>/<string:type_slug>", type="http", auth="public",
                 website=True, sitemap=False, readonly=True)
-    def type_page(self, host_slug, type_slug, embed=None, **_kw):
+    def type_page(self, host_slug, type_slug, embed=None, invite=None, **_kw):
         try:
             host = common.find_host(host_slug)
             etype = common.find_type(host, type_slug)
@@ -74,6 +74,7 @@ class BookmePages(http.Controller):
             raise request.not_found() from None
         return self._render("crm_bookme.type_page", {
             "host": host, "etype": etype, "main_object": etype,
+            **common.invite_page_values(invite, host),
         }, embed=embed)
 
     @http.route("/book/booking/<string:token>", type="http", auth="public", website=True,

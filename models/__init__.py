@@ -4,6 +4,7 @@ from . import (
     bookme_date_availability,
     bookme_event_type,
     bookme_host_lock,
+    bookme_invite,
     bookme_location,
     bookme_scheduler,
     bookme_zoom,

@@ -5,4 +5,5 @@ from . import (
     bookme_availability_weekly,
     bookme_booking_cancel,
     bookme_booking_reschedule,
+    mail_compose_message,
 )

@@ -52,6 +52,7 @@ export class BookmeBookingWidget extends Interaction {
         this.locations = JSON.parse(data.locations || "[]");
         this.requiresApproval = Boolean(data.requiresApproval);
         this.prefill = { name: data.prefillName || "", email: data.prefillEmail || "" };
+        this.invite = data.invite || "";
         this.from = todayIn(this.tz);
         this.days = [];
         this.day = null;
@@ -256,6 +257,7 @@ export class BookmeBookingWidget extends Interaction {
             tz: this.tz,
             lang: (this.locale || "").replace("-", "_") || undefined,
             idempotency_key: this.idempotencyKey,
+            invite: this.invite || undefined,
         };
         this.busy = true;
         form.querySelector(".o_bookme_submit").disabled = true;
