@@ -14,7 +14,8 @@ BOOKME_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BOOKME_LOCAL="$BOOKME_ROOT/.local"
 BOOKME_VENV="$BOOKME_ROOT/.venv"
 BOOKME_PY="$BOOKME_VENV/bin/python"
-BOOKME_PG_PORT=${BOOKME_PG_PORT:-54329}
+# Each checkout gets its own port, so two clones' private clusters never collide.
+BOOKME_PG_PORT=${BOOKME_PG_PORT:-$((54000 + $(echo "$BOOKME_ROOT" | cksum | cut -d' ' -f1) % 900))}
 BOOKME_DB_USER=${BOOKME_DB_USER:-bookme}
 BOOKME_PG_STARTED=0
 ODOO_SRC_FOUND=""
@@ -137,7 +138,10 @@ ensure_postgres() {
         "${run_as[@]}" "$bindir/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 \
             --locale=C.UTF-8 >"$pgdir/initdb.log" 2>&1 || die "initdb failed: see $pgdir/initdb.log"
     fi
-    if ! "${run_as[@]}" "$bindir/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    if "${run_as[@]}" "$bindir/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        # Already running (another command of this checkout): use the port it listens on.
+        BOOKME_PG_PORT=$(sed -n 4p "$PG_DATA/postmaster.pid")
+    else
         "${run_as[@]}" "$bindir/pg_ctl" -D "$PG_DATA" -w -l "$pgdir/server.log" \
             -o "-p $BOOKME_PG_PORT -k $pgdir/run -c listen_addresses=127.0.0.1" start >/dev/null \
             || die "PostgreSQL did not start: see $pgdir/server.log"
