@@ -79,7 +79,7 @@ class BookmePages(http.Controller):
 
     @http.route("/book/booking/<string:token>", type="http", auth="public", website=True,
                 sitemap=False, readonly=True)
-    def booking_page(self, token, embed=None, new=None, **_kw):
+    def booking_page(self, token, embed=None, new=None, moved=None, **_kw):
         try:
             booking = common.find_booking(token)
         except BookmeError:
@@ -88,6 +88,7 @@ class BookmePages(http.Controller):
             "booking": booking,
             "etype": booking.event_type_id,
             "just_booked": bool(new),
+            "just_moved": bool(moved),
             "mail_failed": booking._bookme_guest_mail_pending(),
             "can_change": booking._bookme_can_change(),
         }, embed=embed)
@@ -135,6 +136,43 @@ class BookmePages(http.Controller):
             host.partner_id.sudo(), "avatar_128"
         )
         return stream.get_response(max_age=3600)
+
+    @http.route("/book/booking/<string:token>/reschedule", type="http", auth="public",
+                website=True, sitemap=False, methods=["GET"], readonly=True)
+    def reschedule_page(self, token, embed=None, **_kw):
+        """The booking widget, in 'move my appointment' mode (it posts the form below)."""
+        try:
+            booking = common.find_booking(token)
+        except BookmeError:
+            raise request.not_found() from None
+        if not booking._bookme_can_change():
+            return self._message(
+                request.env._("Cannot reschedule"),
+                request.env._("This appointment can no longer be changed online. Please "
+                              "contact your host."),
+                embed=embed, booking=booking,
+            )
+        etype = booking.event_type_id.sudo()
+        return self._render("crm_bookme.reschedule_page", {
+            "booking": booking, "etype": etype, "host": etype.user_id,
+        }, embed=embed)
+
+    @http.route("/book/booking/<string:token>/reschedule", type="http", auth="public",
+                website=True, sitemap=False, methods=["POST"])
+    def reschedule_do(self, token, start=None, embed=None, **_kw):
+        try:
+            booking = common.find_booking(token)
+        except BookmeError:
+            raise request.not_found() from None
+        try:
+            booking.action_bookme_reschedule(common.parse_start(start), by_guest=True)
+        except BookmeError as exc:
+            request.env.cr.rollback()
+            return self._message(request.env._("Cannot reschedule"), str(exc.args[0]),
+                                 embed=embed, status=exc.status, booking=booking)
+        booking._bookme_send_guest_mail_now()
+        suffix = "&embed=1" if embed else ""
+        return request.redirect(f"/book/booking/{booking.sudo().access_token}?moved=1{suffix}")
 
     @http.route("/book/booking/<string:token>/ics", type="http", auth="public", sitemap=False,
                 readonly=True)

@@ -5,6 +5,7 @@ from . import (
     test_composer,
     test_concurrency,
     test_event_type_settings,
+    test_guest_reschedule,
     test_install,
     test_location_tour,
     test_mail_delivery,

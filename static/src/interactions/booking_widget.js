@@ -52,6 +52,11 @@ export class BookmeBookingWidget extends Interaction {
         this.locations = JSON.parse(data.locations || "[]");
         this.requiresApproval = Boolean(data.requiresApproval);
         this.prefill = { name: data.prefillName || "", email: data.prefillEmail || "" };
+        // Reschedule mode (the guest's own booking page): choosing a time posts a plain
+        // form, with its CSRF token, instead of the booking form.
+        this.rescheduleUrl = data.rescheduleUrl || "";
+        this.csrfToken = data.csrfToken || "";
+        this.embed = Boolean(data.embed);
         this.invite = data.invite || "";
         this.from = todayIn(this.tz);
         this.days = [];
@@ -161,9 +166,22 @@ export class BookmeBookingWidget extends Interaction {
             <div class="d-flex flex-wrap gap-2 mb-3 o_bookme_slots">${buttons}</div>`;
     }
 
+    renderRescheduleForm() {
+        const when = `${this.formatDay(this.day.date)}, ${this.formatTime(this.slot.start)} (${this.tz})`;
+        return `<form class="o_bookme_reschedule_form border-top pt-3" method="post" action="${escapeHtml(this.rescheduleUrl)}">
+            <input type="hidden" name="csrf_token" value="${escapeHtml(this.csrfToken)}"/>
+            <input type="hidden" name="start" value="${escapeHtml(this.slot.start)}"/>
+            ${this.embed ? '<input type="hidden" name="embed" value="1"/>' : ""}
+            <button type="submit" class="btn btn-primary o_bookme_reschedule_confirm">${escapeHtml(_t("Move my appointment to %s", when))}</button>
+        </form>`;
+    }
+
     renderForm() {
         if (!this.slot) {
             return "";
+        }
+        if (this.rescheduleUrl) {
+            return this.renderRescheduleForm();
         }
         let locationField = "";
         if (this.locations.length > 1) {
@@ -241,6 +259,9 @@ export class BookmeBookingWidget extends Interaction {
     }
 
     async onSubmit(ev) {
+        if (ev.target.classList.contains("o_bookme_reschedule_form")) {
+            return; // a plain form post: the server answers with the booking page
+        }
         ev.preventDefault();
         if (this.busy || !this.slot) {
             return;
