@@ -27,6 +27,25 @@ class BookmePages(http.Controller):
         )
         return "frame-ancestors *" if allowed == "*" else f"frame-ancestors 'self' {allowed}"
 
+    def _host_lang_redirect(self, host):
+        """A visitor who has not chosen a language yet sees the host's page in the host's
+        language, when the website offers it (the usual language switcher still works: the
+        choice is then remembered and wins)."""
+        if (request.httprequest.cookies.get("frontend_lang")
+                or not request.env.user._is_public()
+                or request.env["ir.http"].is_a_bot()):
+            return None
+        website = request.env["website"].get_current_website()
+        host_lang = host.lang
+        # Without a language in the URL or a cookie, the visitor got the website's default.
+        if (request.lang.code != website.default_lang_id.code
+                or not host_lang or host_lang == request.lang.code
+                or host_lang not in website.language_ids.mapped("code")):
+            return None
+        path = request.httprequest.full_path.rstrip("?")
+        request.future_response.set_cookie("frontend_lang", host_lang)
+        return request.redirect(request.env["ir.http"]._url_lang(path, host_lang), code=303)
+
     def _message(self, title, message, embed=False, status=200, booking=None):
         return self._render("crm_bookme.message_page",
                             {"title": title, "message": message, "booking": booking},
@@ -39,6 +58,9 @@ class BookmePages(http.Controller):
             host = common.find_host(host_slug)
         except BookmeError:
             raise request.not_found() from None
+        redirect = self._host_lang_redirect(host)
+        if redirect:
+            return redirect
         types = request.env["bookme.event.type"].sudo().search([
             ("user_id", "=", host.id), ("is_personal", "=", False), ("is_published", "=", True),
         ])
@@ -72,6 +94,9 @@ class BookmePages(http.Controller):
             etype = common.find_type(host, type_slug)
         except BookmeError:
             raise request.not_found() from None
+        redirect = self._host_lang_redirect(host)
+        if redirect:
+            return redirect
         return self._render("crm_bookme.type_page", {
             "host": host, "etype": etype, "main_object": etype,
             **common.invite_page_values(invite, host),

@@ -7,6 +7,7 @@ from . import (
     test_event_type_settings,
     test_guest_reschedule,
     test_install,
+    test_language,
     test_location_tour,
     test_mail_delivery,
     test_modes,
