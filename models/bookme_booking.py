@@ -212,7 +212,9 @@ class BookmeBooking(models.Model):
             "user_id": host.id,
             "partner_ids": [Command.link(host.partner_id.id), Command.link(self.partner_id.id)],
             "show_as": "busy",
-            "location": self.location_text or False,
+            # Google Calendar sync asks Google for a Meet only for events with no location
+            # and no video-call link: leave both empty for Google Meet locations.
+            "location": False if self._bookme_is_google_meet() else self.location_text or False,
             "description": self.note or False,
             "opportunity_id": self.lead_id.id or False,
         }
@@ -220,6 +222,11 @@ class BookmeBooking(models.Model):
             if self.location_id.online_provider == "custom":
                 vals["videocall_location"] = self.location_id.url or False
         return vals
+
+    def _bookme_is_google_meet(self):
+        self.ensure_one()
+        return (self.location_id.location_type == "online"
+                and self.location_id.online_provider == "google_meet")
 
     def _bookme_attach_calendar_event(self):
         """Put each booking in its calendar event: a new one, or, for group types, the one

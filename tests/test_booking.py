@@ -178,3 +178,11 @@ class TestBooking(BookmeCase):
         booking = self.book(self.etype, MONDAY_9)
         cal = icalendar.Calendar.from_ical(booking._bookme_ics())
         self.assertEqual(len(cal.walk("VEVENT")), 1)
+
+    def test_google_meet_location_leaves_room_for_meet(self):
+        self.etype.location_ids = [(0, 0, {"location_type": "online", "online_provider": "google_meet"})]
+        booking = self.book(self.etype, MONDAY_9, location=self.etype.location_ids)
+        self.assertEqual(booking.location_text, "Google Meet")
+        event = booking.calendar_event_id
+        self.assertFalse(event.location, "google_calendar requests a Meet only without location")
+        self.assertFalse(event.videocall_location)
