@@ -2,7 +2,10 @@ import functools
 import json
 import logging
 
+import psycopg2
+
 from odoo import http
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 from odoo.http import request
 
 from ..exceptions import BookmeError
@@ -33,17 +36,40 @@ def read_json_body():
     return data
 
 
-def api_route(route, **kw):
-    """A public JSON route: every BookmeError becomes the contract's error object and rolls
-    back whatever the request did; nothing else ever reaches the visitor as a traceback."""
+def api_route(route, throttle=False, **kw):
+    """A public JSON route. The endpoint runs in a savepoint: a refused request writes
+    nothing, and every error becomes the contract's error object; no traceback ever
+    reaches the visitor. Database concurrency errors go up to Odoo, which retries the
+    whole request. With ``throttle``, attempts are counted per client address first (in
+    the database, across workers) and refused with 429 over the limit."""
     def decorator(func):
         @functools.wraps(func)
         def wrapper(self, *args, **kwargs):
+            if throttle and not request.env["bookme.throttle"].sudo()._hit(
+                f"book:{request.httprequest.remote_addr}"
+            ):
+                return error_response(common.bad(
+                    "throttled",
+                    request.env._("Too many booking attempts. Please wait a few minutes and "
+                                  "try again."),
+                    status=429,
+                ))
             try:
-                return func(self, *args, **kwargs)
+                with request.env.cr.savepoint():
+                    return func(self, *args, **kwargs)
             except BookmeError as exc:
-                request.env.cr.rollback()
                 return error_response(exc)
+            except (psycopg2.Error, ConcurrencyError):
+                raise
+            except (UserError, ValidationError) as exc:
+                return error_response(common.bad("invalid", str(exc.args[0])))
+            except Exception:
+                _logger.exception("Book Me API: unexpected error on %s", request.httprequest.path)
+                return error_response(common.bad(
+                    "server_error",
+                    request.env._("Something went wrong on our side. Please try again."),
+                    status=500,
+                ))
         return http.route(route, type="http", auth="public", csrf=False, save_session=False,
                           **kw)(wrapper)
     return decorator
@@ -61,7 +87,8 @@ class BookmeApi(http.Controller):
         date_from, date_to = common.parse_window(params, tz)
         return json_response(common.slots_payload(etype, date_from, date_to, tz))
 
-    @api_route(f"{API}/<string:host_slug>/<string:type_slug>/bookings", methods=["POST"])
+    @api_route(f"{API}/<string:host_slug>/<string:type_slug>/bookings", methods=["POST"],
+               throttle=True)
     def book(self, host_slug, type_slug, **_kw):
         host = common.find_host(host_slug)
         etype = common.find_type(host, type_slug)

@@ -7,6 +7,7 @@ from . import (
     bookme_invite,
     bookme_location,
     bookme_scheduler,
+    bookme_throttle,
     bookme_zoom,
     calendar_event,
     calendar_event_zoom,

@@ -1,4 +1,5 @@
 import json
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, freeze_time, tagged
 
@@ -157,6 +158,34 @@ class TestJsonApi(HttpCase, BookmeCase):
         self.assertEqual((status1, status2), (201, 201))
         self.assertEqual(first["booking"]["token"], second["booking"]["token"])
         self.assertEqual(self.env["bookme.booking"].search_count([]), 1)
+
+    def test_booking_attempts_are_throttled(self):
+        ICP = self.env["ir.config_parameter"].sudo()
+        ICP.set_param("crm_bookme.booking_rate_limit", "2")
+        url = f"{self.API}/hanne/consultation/bookings"
+        status, _data = self.post_json(url, self.body())
+        self.assertEqual(status, 201)
+        status, _data = self.post_json(url, self.body(email="bad"))  # refused, but counted
+        self.assertEqual(status, 400)
+        before = self.counts()
+        status, data = self.post_json(url, self.body(start="2030-01-07T11:00:00+01:00",
+                                                     email="third@example.com"))
+        self.assertEqual(status, 429)
+        self.assertEqual(data["error"]["code"], "throttled")
+        self.assertEqual(self.counts(), before, "nothing booked past the limit")
+        hits = self.env["bookme.throttle"].search([("key", "=like", "book:%")])
+        self.assertEqual(sum(hits.mapped("hits")), 3)
+        # Reading slots is never throttled.
+        status, _data = self.get_json(f"{self.API}/hanne/consultation/slots")
+        self.assertEqual(status, 200)
+
+    def test_unexpected_error_is_json_not_a_traceback(self):
+        with patch.object(type(self.env["bookme.scheduler"]), "_slots",
+                          side_effect=RuntimeError("boom")):
+            status, data = self.get_json(f"{self.API}/hanne/consultation/slots")
+        self.assertEqual(status, 500)
+        self.assertEqual(data["error"]["code"], "server_error")
+        self.assertNotIn("boom", data["error"]["message"])
 
     # --- cancel and reschedule --------------------------------------------------------------
 

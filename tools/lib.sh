@@ -86,10 +86,15 @@ ensure_venv() {
     local want_odoo=${1:-}
     local reqs=("$BOOKME_ROOT/requirements-dev.txt")
     [ -n "$want_odoo" ] && reqs+=("$ODOO_SRC_FOUND/requirements.txt")
+    # One stamp line per requirements file installed: a run without Odoo after one with
+    # Odoo (or the other way round) installs only what is missing.
     local stamp_file="$BOOKME_VENV/.bookme-stamp"
-    local stamp
-    stamp=$(cat "${reqs[@]}" | sha256sum | cut -d' ' -f1)
-    if [ -x "$BOOKME_PY" ] && [ -f "$stamp_file" ] && grep -qx "$stamp" "$stamp_file"; then
+    local r missing=0 stamps=()
+    for r in "${reqs[@]}"; do
+        stamps+=("$(sha256sum "$r" | cut -d' ' -f1)")
+        grep -qx "${stamps[-1]}" "$stamp_file" 2>/dev/null || missing=1
+    done
+    if [ -x "$BOOKME_PY" ] && [ "$missing" = 0 ]; then
         return 0
     fi
     local py=${PYTHON:-python3}
@@ -103,7 +108,7 @@ ensure_venv() {
     for r in "${reqs[@]}"; do args+=(-r "$r"); done
     "$BOOKME_PY" -m pip install -q --disable-pip-version-check "${args[@]}" \
         || die "pip install failed (see above)"
-    echo "$stamp" >"$stamp_file"
+    printf '%s\n' "${stamps[@]}" >>"$stamp_file"
 }
 
 # --- PostgreSQL ------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+from odoo import api, fields, models
+
+DEFAULT_LIMIT = 20  # booking attempts per address and window (an office shares one address)
+DEFAULT_WINDOW = 600  # seconds
+
+
+class BookmeThrottle(models.Model):
+    """Counts public booking attempts per client address and time window, in the
+    database: every Odoo worker and machine shares the count.
+
+    One row per (key, window); the count is bumped by a single atomic upsert.
+    """
+
+    _name = "bookme.throttle"
+    _description = "Book Me request throttle"
+    _log_access = False
+
+    key = fields.Char(required=True)
+    window_start = fields.Datetime(required=True)
+    hits = fields.Integer(default=0)
+
+    _key_window_unique = models.Constraint(
+        "unique(key, window_start)", "One counter per key and window."
+    )
+
+    @api.model
+    def _hit(self, key):
+        """Count one attempt for ``key``; False when it goes over the limit."""
+        icp = self.env["ir.config_parameter"].sudo()
+        limit = int(icp.get_param("crm_bookme.booking_rate_limit", DEFAULT_LIMIT))
+        window = max(1, int(icp.get_param("crm_bookme.booking_rate_window", DEFAULT_WINDOW)))
+        if limit <= 0:
+            return True
+        self.env.cr.execute(
+            """
+            INSERT INTO bookme_throttle (key, window_start, hits)
+            VALUES (%(key)s,
+                    to_timestamp(floor(extract(epoch FROM now() AT TIME ZONE 'UTC')
+                                       / %(window)s) * %(window)s) AT TIME ZONE 'UTC',
+                    1)
+            ON CONFLICT (key, window_start) DO UPDATE SET hits = bookme_throttle.hits + 1
+            RETURNING hits
+            """,
+            {"key": key[:200], "window": window},
+        )
+        return self.env.cr.fetchone()[0] <= limit
+
+    @api.autovacuum
+    def _gc_old_windows(self):
+        self.env.cr.execute(
+            "DELETE FROM bookme_throttle WHERE window_start < (now() AT TIME ZONE 'UTC') - interval '1 day'"
+        )
