@@ -37,6 +37,9 @@
         "website.website_builder_assets": [
             "crm_bookme/static/src/website_builder/**/*",
         ],
+        "web.assets_backend": [
+            "crm_bookme/static/src/views/**/*",
+        ],
         "web.assets_tests": [
             "crm_bookme/static/tests/tours/**/*",
         ],

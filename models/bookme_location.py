@@ -27,8 +27,16 @@ class BookmeLocation(models.Model):
         default="discuss",
     )
     url = fields.Char("Meeting Link")
-    phone = fields.Char()
+    phone = fields.Char(compute="_compute_phone", store=True, readonly=False)
     address = fields.Char()
+
+    @api.depends("location_type", "event_type_id.user_id")
+    def _compute_phone(self):
+        """A phone call happens on the host's number unless another one is given."""
+        for loc in self:
+            if loc.location_type == "phone" and not loc.phone:
+                host = loc.event_type_id.user_id
+                loc.phone = host.phone or host.partner_id.phone or False
 
     @api.depends("location_type", "online_provider", "phone", "address", "url")
     def _compute_display_name(self):

@@ -2,6 +2,7 @@ from . import (
     test_api,
     test_backend_actions,
     test_booking,
+    test_calendar_view,
     test_composer,
     test_concurrency,
     test_event_type_settings,

@@ -2,7 +2,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from odoo import Command
-from odoo.tests import freeze_time, tagged
+from odoo.tests import Form, freeze_time, tagged
 
 from .common import BookmeCase, naive, utc
 
@@ -161,3 +161,26 @@ class TestEventTypeSettings(BookmeCase):
             self.assertEqual(times[0], "09:00")
             first = self.slots(self.etype, oslo(monday, 0), oslo(monday, 23))[0]
             self.assertEqual(first.start, utc(2030, 4, 1, 7, 0), "CEST is UTC+2")
+
+
+@tagged("post_install", "-at_install")
+class TestEventTypeForm(BookmeCase):
+    """Creating an event type: the kind comes first; group types ask for participants."""
+
+    def test_kind_first_and_capacity(self):
+        form = Form(self.env["bookme.event.type"].with_user(self.host))
+        form.kind = "group"
+        self.assertEqual(form.capacity, 10, "a sensible default for groups")
+        form.capacity = 6
+        form.name = "Pottery class"
+        etype = form.save()
+        self.assertEqual((etype.kind, etype.capacity, etype.slug), ("group", 6, "pottery-class"))
+        form = Form(self.env["bookme.event.type"].with_user(self.host))
+        form.name = "Intro call"
+        self.assertEqual(form.save().capacity, 1)
+
+    def test_phone_location_defaults_to_host_number(self):
+        self.host.partner_id.phone = "+47 22 11 00 00"
+        self.etype.location_ids = [Command.create({"location_type": "phone"})]
+        self.assertEqual(self.etype.location_ids.phone, "+47 22 11 00 00")
+        self.assertIn("+47 22 11 00 00", self.etype.location_ids._bookme_description())
