@@ -4,6 +4,25 @@ import { Interaction } from "@web/public/interaction";
 
 const WINDOW_DAYS = 31;
 
+// Labels of the widget. Kept out of the template literals below, where Odoo's
+// translation extractor does not look (_t is lazy at module level).
+const LABELS = {
+    timesIn: _t("Times in"),
+    noTimes: _t("No times are available in the coming weeks."),
+    lookFurtherAhead: _t("Look further ahead"),
+    chooseADay: _t("Choose a day"),
+    earlier: _t("Earlier"),
+    later: _t("Later"),
+    where: _t("Where"),
+    choose: _t("Choose…"),
+    yourDetails: _t("Your details"),
+    name: _t("Name"),
+    email: _t("Email"),
+    phoneOptional: _t("Phone (optional)"),
+    noteOptional: _t("Anything to tell us? (optional)"),
+};
+
+
 function escapeHtml(text) {
     const div = document.createElement("div");
     div.textContent = text == null ? "" : String(text);
@@ -130,24 +149,24 @@ export class BookmeBookingWidget extends Interaction {
             .map((z) => `<option value="${escapeHtml(z)}" ${z === this.tz ? "selected" : ""}>${escapeHtml(z.replaceAll("_", " "))}</option>`)
             .join("");
         return `<div class="d-flex align-items-center gap-2 mb-3 small">
-            <label for="bookme_tz" class="text-muted text-nowrap">${escapeHtml(_t("Times in"))}</label>
+            <label for="bookme_tz" class="text-muted text-nowrap">${escapeHtml(LABELS.timesIn)}</label>
             <select id="bookme_tz" name="bookme_tz" class="form-select form-select-sm o_bookme_tz w-auto">${options}</select>
         </div>`;
     }
 
     renderDays() {
         if (!this.days.length) {
-            return `<p class="o_bookme_no_slots text-muted">${escapeHtml(_t("No times are available in the coming weeks."))}</p>
-                <button type="button" class="btn btn-outline-secondary btn-sm o_bookme_later">${escapeHtml(_t("Look further ahead"))}</button>`;
+            return `<p class="o_bookme_no_slots text-muted">${escapeHtml(LABELS.noTimes)}</p>
+                <button type="button" class="btn btn-outline-secondary btn-sm o_bookme_later">${escapeHtml(LABELS.lookFurtherAhead)}</button>`;
         }
         const buttons = this.days
             .map((day) => `<button type="button" class="btn ${this.day === day ? "btn-primary" : "btn-outline-primary"} o_bookme_day" data-date="${day.date}">${escapeHtml(this.formatDay(day.date, true))}</button>`)
             .join("");
-        return `<h3 class="h6">${escapeHtml(_t("Choose a day"))}</h3>
+        return `<h3 class="h6">${escapeHtml(LABELS.chooseADay)}</h3>
             <div class="d-flex flex-wrap gap-2 mb-3 o_bookme_days">${buttons}</div>
             <div class="d-flex gap-2 mb-3">
-                <button type="button" class="btn btn-link btn-sm p-0 o_bookme_earlier" ${this.from <= todayIn(this.tz) ? "hidden" : ""}>${escapeHtml(_t("Earlier"))}</button>
-                <button type="button" class="btn btn-link btn-sm p-0 o_bookme_later">${escapeHtml(_t("Later"))}</button>
+                <button type="button" class="btn btn-link btn-sm p-0 o_bookme_earlier" ${this.from <= todayIn(this.tz) ? "hidden" : ""}>${escapeHtml(LABELS.earlier)}</button>
+                <button type="button" class="btn btn-link btn-sm p-0 o_bookme_later">${escapeHtml(LABELS.later)}</button>
             </div>`;
     }
 
@@ -157,22 +176,25 @@ export class BookmeBookingWidget extends Interaction {
         }
         const buttons = this.day.slots
             .map((slot) => {
-                const seats = slot.seats_left > 1 ? ` <small>(${escapeHtml(_t("%s left", slot.seats_left))})</small>` : "";
+                const left = _t("%s left", slot.seats_left);
+                const seats = slot.seats_left > 1 ? ` <small>(${escapeHtml(left)})</small>` : "";
                 const active = this.slot && this.slot.start === slot.start;
                 return `<button type="button" class="btn ${active ? "btn-primary" : "btn-outline-secondary"} o_bookme_slot" data-start="${escapeHtml(slot.start)}">${escapeHtml(this.formatTime(slot.start))}${seats}</button>`;
             })
             .join("");
-        return `<h3 class="h6">${escapeHtml(_t("Choose a time on %s", this.formatDay(this.day.date)))}</h3>
+        const heading = _t("Choose a time on %s", this.formatDay(this.day.date));
+        return `<h3 class="h6">${escapeHtml(heading)}</h3>
             <div class="d-flex flex-wrap gap-2 mb-3 o_bookme_slots">${buttons}</div>`;
     }
 
     renderRescheduleForm() {
         const when = `${this.formatDay(this.day.date)}, ${this.formatTime(this.slot.start)} (${this.tz})`;
+        const label = _t("Move my appointment to %s", when);
         return `<form class="o_bookme_reschedule_form border-top pt-3" method="post" action="${escapeHtml(this.rescheduleUrl)}">
             <input type="hidden" name="csrf_token" value="${escapeHtml(this.csrfToken)}"/>
             <input type="hidden" name="start" value="${escapeHtml(this.slot.start)}"/>
             ${this.embed ? '<input type="hidden" name="embed" value="1"/>' : ""}
-            <button type="submit" class="btn btn-primary o_bookme_reschedule_confirm">${escapeHtml(_t("Move my appointment to %s", when))}</button>
+            <button type="submit" class="btn btn-primary o_bookme_reschedule_confirm">${escapeHtml(label)}</button>
         </form>`;
     }
 
@@ -188,24 +210,24 @@ export class BookmeBookingWidget extends Interaction {
             const options = this.locations
                 .map((loc) => `<option value="${loc.id}">${escapeHtml(loc.name)}</option>`)
                 .join("");
-            locationField = `<div class="mb-3"><label class="form-label" for="bookme_location">${escapeHtml(_t("Where"))}</label>
+            locationField = `<div class="mb-3"><label class="form-label" for="bookme_location">${escapeHtml(LABELS.where)}</label>
                 <select id="bookme_location" name="location_id" class="form-select" required>
-                <option value="">${escapeHtml(_t("Choose…"))}</option>${options}</select></div>`;
+                <option value="">${escapeHtml(LABELS.choose)}</option>${options}</select></div>`;
         }
         const submit = this.requiresApproval ? _t("Request to book") : _t("Book now");
         return `<form class="o_bookme_form border-top pt-3" novalidate="novalidate">
-            <h3 class="h6">${escapeHtml(_t("Your details"))}</h3>
+            <h3 class="h6">${escapeHtml(LABELS.yourDetails)}</h3>
             <p class="text-muted small">${escapeHtml(this.formatDay(this.day.date))}, ${escapeHtml(this.formatTime(this.slot.start))} (${escapeHtml(this.tz)})</p>
             <div class="row">
-                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_name">${escapeHtml(_t("Name"))}</label>
+                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_name">${escapeHtml(LABELS.name)}</label>
                     <input id="bookme_name" name="name" class="form-control" required maxlength="128" autocomplete="name" value="${escapeHtml(this.prefill.name)}"/></div>
-                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_email">${escapeHtml(_t("Email"))}</label>
+                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_email">${escapeHtml(LABELS.email)}</label>
                     <input id="bookme_email" name="email" type="email" class="form-control" required maxlength="254" autocomplete="email" value="${escapeHtml(this.prefill.email)}"/></div>
-                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_phone">${escapeHtml(_t("Phone (optional)"))}</label>
+                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_phone">${escapeHtml(LABELS.phoneOptional)}</label>
                     <input id="bookme_phone" name="phone" type="tel" class="form-control" maxlength="64" autocomplete="tel"/></div>
             </div>
             ${locationField}
-            <div class="mb-3"><label class="form-label" for="bookme_note">${escapeHtml(_t("Anything to tell us? (optional)"))}</label>
+            <div class="mb-3"><label class="form-label" for="bookme_note">${escapeHtml(LABELS.noteOptional)}</label>
                 <textarea id="bookme_note" name="note" class="form-control" rows="3" maxlength="4000"></textarea></div>
             <button type="submit" class="btn btn-primary o_bookme_submit" ${this.busy ? "disabled" : ""}>${escapeHtml(submit)}</button>
         </form>`;
