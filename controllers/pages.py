@@ -9,6 +9,14 @@ class BookmePages(http.Controller):
     """Book Me's public HTML pages. The booking itself goes through the JSON API, which
     the page's interaction calls; the guest's own page posts plain forms with CSRF."""
 
+    @staticmethod
+    def _or_404(lookup, *args):
+        """``lookup(*args)`` (a common.find_* function), or the website's 404 page."""
+        try:
+            return lookup(*args)
+        except BookmeError:
+            raise request.not_found() from None
+
     def _render(self, template, values, embed=False, status=200):
         values = dict(values, embed=bool(embed), no_header=bool(embed), no_footer=bool(embed),
                       no_copyright=bool(embed))
@@ -54,10 +62,7 @@ class BookmePages(http.Controller):
     @http.route("/book/<string:host_slug>", type="http", auth="public", website=True,
                 sitemap=False, readonly=True)
     def host_page(self, host_slug, embed=None, invite=None, **_kw):
-        try:
-            host = common.find_host(host_slug)
-        except BookmeError:
-            raise request.not_found() from None
+        host = self._or_404(common.find_host, host_slug)
         redirect = self._host_lang_redirect(host)
         if redirect:
             return redirect
@@ -89,11 +94,8 @@ class BookmePages(http.Controller):
     @http.route("/book/<string:host_slug>/<string:type_slug>", type="http", auth="public",
                 website=True, sitemap=False, readonly=True)
     def type_page(self, host_slug, type_slug, embed=None, invite=None, **_kw):
-        try:
-            host = common.find_host(host_slug)
-            etype = common.find_type(host, type_slug)
-        except BookmeError:
-            raise request.not_found() from None
+        host = self._or_404(common.find_host, host_slug)
+        etype = self._or_404(common.find_type, host, type_slug)
         redirect = self._host_lang_redirect(host)
         if redirect:
             return redirect
@@ -105,10 +107,7 @@ class BookmePages(http.Controller):
     @http.route("/book/booking/<string:token>", type="http", auth="public", website=True,
                 sitemap=False, readonly=True)
     def booking_page(self, token, embed=None, new=None, moved=None, **_kw):
-        try:
-            booking = common.find_booking(token)
-        except BookmeError:
-            raise request.not_found() from None
+        booking = self._or_404(common.find_booking, token)
         return self._render("crm_bookme.booking_page", {
             "booking": booking,
             "etype": booking.event_type_id,
@@ -122,10 +121,7 @@ class BookmePages(http.Controller):
                 website=True, sitemap=False, methods=["GET"], readonly=True)
     def cancel_confirm(self, token, embed=None, **_kw):
         """GET only asks: mail scanners follow links, and a link must never cancel."""
-        try:
-            booking = common.find_booking(token)
-        except BookmeError:
-            raise request.not_found() from None
+        booking = self._or_404(common.find_booking, token)
         return self._render("crm_bookme.cancel_page", {
             "booking": booking, "can_change": booking._bookme_can_change(),
         }, embed=embed)
@@ -133,10 +129,7 @@ class BookmePages(http.Controller):
     @http.route("/book/booking/<string:token>/cancel", type="http", auth="public",
                 website=True, sitemap=False, methods=["POST"])
     def cancel_do(self, token, embed=None, reason=None, **_kw):
-        try:
-            booking = common.find_booking(token)
-        except BookmeError:
-            raise request.not_found() from None
+        booking = self._or_404(common.find_booking, token)
         try:
             booking.action_bookme_cancel(reason=(reason or "").strip()[:2000] or None,
                                          by_guest=True)
@@ -153,10 +146,7 @@ class BookmePages(http.Controller):
                 readonly=True)
     def host_avatar(self, host_slug, **_kw):
         """The host's picture for the booking pages (visitors cannot read users' images)."""
-        try:
-            host = common.find_host(host_slug)
-        except BookmeError:
-            raise request.not_found() from None
+        host = self._or_404(common.find_host, host_slug)
         stream = request.env["ir.binary"]._get_image_stream_from(
             host.partner_id.sudo(), "avatar_128"
         )
@@ -166,10 +156,7 @@ class BookmePages(http.Controller):
                 website=True, sitemap=False, methods=["GET"], readonly=True)
     def reschedule_page(self, token, embed=None, **_kw):
         """The booking widget, in 'move my appointment' mode (it posts the form below)."""
-        try:
-            booking = common.find_booking(token)
-        except BookmeError:
-            raise request.not_found() from None
+        booking = self._or_404(common.find_booking, token)
         if not booking._bookme_can_change():
             return self._message(
                 request.env._("Cannot reschedule"),
@@ -185,10 +172,7 @@ class BookmePages(http.Controller):
     @http.route("/book/booking/<string:token>/reschedule", type="http", auth="public",
                 website=True, sitemap=False, methods=["POST"])
     def reschedule_do(self, token, start=None, embed=None, **_kw):
-        try:
-            booking = common.find_booking(token)
-        except BookmeError:
-            raise request.not_found() from None
+        booking = self._or_404(common.find_booking, token)
         try:
             booking.action_bookme_reschedule(common.parse_start(start), by_guest=True)
         except BookmeError as exc:
@@ -202,10 +186,7 @@ class BookmePages(http.Controller):
     @http.route("/book/booking/<string:token>/ics", type="http", auth="public", sitemap=False,
                 readonly=True)
     def booking_ics(self, token, **_kw):
-        try:
-            booking = common.find_booking(token)
-        except BookmeError:
-            raise request.not_found() from None
+        booking = self._or_404(common.find_booking, token)
         return request.make_response(booking._bookme_ics(), headers=[
             ("Content-Type", "text/calendar; charset=utf-8"),
             ("Content-Disposition", 'attachment; filename="appointment.ics"'),

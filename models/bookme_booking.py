@@ -10,6 +10,7 @@ from odoo.tools import email_normalize, format_datetime
 
 from .. import engine
 from ..exceptions import BookmeError
+from .bookme_notify import force_inbox
 from .bookme_scheduler import ACTIVE_STATES, as_naive, as_utc
 
 _logger = logging.getLogger(__name__)
@@ -428,13 +429,10 @@ class BookmeBooking(models.Model):
             body=body,
         )
 
+
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
         recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
-        if self.env.context.get("bookme_inbox_only"):
-            for data in recipients:
-                if data.get("uid") and not data.get("share"):
-                    data["notif"] = "inbox"
-        return recipients
+        return force_inbox(self.env, recipients)
 
     def _bookme_send_guest_mail_now(self):
         """Try to deliver this booking's queued emails right away.

@@ -2,6 +2,15 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
+def check_hours(records):
+    """Hours are local float hours of one day: 0 <= from < to <= 24."""
+    for rec in records:
+        if not (0 <= rec.hour_from < rec.hour_to <= 24):
+            raise ValidationError(
+                records.env._("Hours run from 00:00 to 24:00 and 'From' must be before 'To'.")
+            )
+
+
 class BookmeDateAvailability(models.Model):
     """Hours offered on one date, replacing the weekly plan for that date (e.g. a Saturday
     you are normally off). A date with records uses only them."""
@@ -20,11 +29,7 @@ class BookmeDateAvailability(models.Model):
 
     @api.constrains("hour_from", "hour_to")
     def _check_hours(self):
-        for rec in self:
-            if not (0 <= rec.hour_from < rec.hour_to <= 24):
-                raise ValidationError(
-                    self.env._("Hours run from 00:00 to 24:00 and 'From' must be before 'To'.")
-                )
+        check_hours(self)
 
     @api.depends("date", "hour_from", "hour_to")
     def _compute_display_name(self):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .bookme_notify import force_inbox
+
 
 class CalendarEvent(models.Model):
     _inherit = "calendar.event"
@@ -30,11 +32,5 @@ class CalendarEvent(models.Model):
         return super().write(vals)
 
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
-        """Book Me's booking notices reach the host in the Odoo inbox; the email side is
-        Book Me's own host email, so it is never sent twice."""
         recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
-        if self.env.context.get("bookme_inbox_only"):
-            for data in recipients:
-                if data.get("uid") and not data.get("share"):
-                    data["notif"] = "inbox"
-        return recipients
+        return force_inbox(self.env, recipients)

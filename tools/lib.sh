@@ -166,33 +166,35 @@ stop_postgres() {
     fi
 }
 
-# drop_db NAME
-drop_db() {
-    "$BOOKME_PY" - "$1" "${DB_ARGS[@]}" <<'PY'
+# pg_sql DBNAME SQL [ARG]: runs SQL (autocommit) in DBNAME with the connection of DB_ARGS,
+# prints the first column of the first row, if any.
+pg_sql() {
+    "$BOOKME_PY" - "$@" "${DB_ARGS[@]}" <<'PY'
 import sys
 import psycopg2
-name, args = sys.argv[1], sys.argv[2:]
+dbname, sql, *rest = sys.argv[1:]
+args = rest[1:] if rest and not rest[0].startswith("--") else rest
+params = [rest[0]] if rest and not rest[0].startswith("--") else []
 opts = dict(zip(args[::2], args[1::2]))
 conn = psycopg2.connect(host=opts["--db_host"], port=opts["--db_port"], user=opts["--db_user"],
-                        password=opts.get("--db_password"), dbname="postgres")
+                        password=opts.get("--db_password"), dbname=dbname)
 conn.autocommit = True
-conn.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+cur = conn.cursor()
+cur.execute(sql, params)
+row = cur.fetchone() if cur.description else None
+if row:
+    print(row[0] if row[0] is not None else "")
 PY
+}
+
+# drop_db NAME
+drop_db() {
+    pg_sql postgres "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)"
 }
 
 # db_exists NAME
 db_exists() {
-    "$BOOKME_PY" - "$1" "${DB_ARGS[@]}" <<'PY'
-import sys
-import psycopg2
-name, args = sys.argv[1], sys.argv[2:]
-opts = dict(zip(args[::2], args[1::2]))
-conn = psycopg2.connect(host=opts["--db_host"], port=opts["--db_port"], user=opts["--db_user"],
-                        password=opts.get("--db_password"), dbname="postgres")
-cur = conn.cursor()
-cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-sys.exit(0 if cur.fetchone() else 1)
-PY
+    [ -n "$(pg_sql postgres "SELECT 1 FROM pg_database WHERE datname = %s" "$1")" ]
 }
 
 # --- Odoo invocation -------------------------------------------------------------------

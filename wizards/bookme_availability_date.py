@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+
+from ..models.bookme_date_availability import check_hours
 
 
 class BookmeAvailabilityDate(models.TransientModel):
@@ -16,8 +17,4 @@ class BookmeAvailabilityDate(models.TransientModel):
 
     @api.constrains("hour_from", "hour_to")
     def _check_hours(self):
-        for line in self:
-            if not (0 <= line.hour_from < line.hour_to <= 24):
-                raise ValidationError(
-                    self.env._("Hours run from 00:00 to 24:00 and 'From' must be before 'To'.")
-                )
+        check_hours(self)

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+
+from ..models.bookme_date_availability import check_hours
 
 WEEKDAYS = [
     ("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"),
@@ -21,8 +22,4 @@ class BookmeAvailabilityWeekly(models.TransientModel):
 
     @api.constrains("hour_from", "hour_to")
     def _check_hours(self):
-        for line in self:
-            if not (0 <= line.hour_from < line.hour_to <= 24):
-                raise ValidationError(
-                    self.env._("Hours run from 00:00 to 24:00 and 'From' must be before 'To'.")
-                )
+        check_hours(self)
