@@ -1,6 +1,6 @@
 import logging
 import secrets
-from datetime import timedelta, timezone
+from datetime import timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -530,8 +530,6 @@ class BookmeBooking(models.Model):
             "manage_url": self.manage_url,
         }
 
-    def _bookme_local(self, value, tz=None):
-        return as_utc(value).astimezone(ZoneInfo(tz or self.guest_tz or "UTC"))
 
     def _bookme_can_change(self):
         """Whether the guest may still cancel or reschedule online."""
@@ -570,6 +568,3 @@ class BookmeBooking(models.Model):
             "context": {"default_booking_id": self.id},
         }
 
-    @api.model
-    def _bookme_timedelta(self, minutes):
-        return timedelta(minutes=minutes)

@@ -32,7 +32,10 @@ class BookmeEventType(models.Model):
     )
     host_name = fields.Char(compute="_compute_host_name", store=True, readonly=False)
     company_id = fields.Many2one(related="user_id.company_id", store=True)
-    slug = fields.Char(compute="_compute_slug", store=True, readonly=False, copy=False)
+    slug = fields.Char(
+        "Link Name", compute="_compute_slug", store=True, readonly=False, copy=False,
+        help="The end of this type's booking page address: /book/<your link name>/<this>.",
+    )
     is_personal = fields.Boolean(readonly=True, copy=False)
     kind = fields.Selection(
         [("individual", "Individual"), ("group", "Group")],
@@ -229,6 +232,3 @@ class BookmeEventType(models.Model):
         self.ensure_one()
         return self.user_id.bookme_slot_duration if self.is_personal else self.duration
 
-    def _bookme_effective_min_notice(self):
-        self.ensure_one()
-        return 0 if self.is_personal else self.min_notice

@@ -237,6 +237,3 @@ class ResUsers(models.Model):
                 })
             user.resource_ids[:1].calendar_id = own
 
-    def action_bookme_open_page(self):
-        self.ensure_one()
-        return {"type": "ir.actions.act_url", "url": self.bookme_url, "target": "new"}

@@ -31,6 +31,7 @@ class TestMyAvailability(BookmeCase):
     def test_first_open_gives_own_copy_of_hours(self):
         shared = self.calendar
         form = self.open_form()
+        self.assertEqual(form.record.display_name, "My Availability")
         own = self.host.resource_calendar_id
         self.assertNotEqual(own, shared)
         self.assertEqual(own.bookme_owner_id, self.host)

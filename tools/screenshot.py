@@ -3,6 +3,7 @@
 Used to make the README's pictures from a running `tools/run`:
 
     .venv/bin/python tools/screenshot.py URL OUT.png [--wait SELECTOR] [--click SELECTOR]...
+        [--login LOGIN:PASSWORD]
 
 Prints the browser's console errors, so a broken page does not go unnoticed.
 """
@@ -10,14 +11,17 @@ Prints the browser's console errors, so a broken page does not go unnoticed.
 import argparse
 import base64
 import json
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
+import requests
 import websocket
 
 
@@ -84,6 +88,19 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def odoo_session(url, credentials):
+    """Log in to the Odoo serving ``url``; returns (base URL, session id)."""
+    parts = urllib.parse.urlsplit(url)
+    base = f"{parts.scheme}://{parts.netloc}"
+    login, password = credentials.split(":", 1)
+    http = requests.Session()
+    page = http.get(f"{base}/web/login", timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    http.post(f"{base}/web/login", data={"login": login, "password": password,
+                                         "csrf_token": token}, timeout=30)
+    return base, http.cookies.get("session_id")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url")
@@ -91,11 +108,15 @@ def main():
     parser.add_argument("--wait", default="body")
     parser.add_argument("--click", action="append", default=[],
                         help="selector to click, then wait for the next --wait (repeatable)")
+    parser.add_argument("--login", help="LOGIN:PASSWORD to open back-office pages")
     parser.add_argument("--width", type=int, default=1200)
     parser.add_argument("--height", type=int, default=900)
     args = parser.parse_args()
     browser = Browser(args.width, args.height)
     try:
+        if args.login:
+            base, session_id = odoo_session(args.url, args.login)
+            browser.call("Network.setCookie", name="session_id", value=session_id, url=base)
         browser.call("Page.navigate", url=args.url)
         ok = browser.wait_for(args.wait)
         for selector in args.click:

@@ -34,6 +34,15 @@ class BookmeAvailability(models.TransientModel):
     )
 
     @api.depends("user_id")
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = (
+                self.env._("My Availability") if wizard.user_id == self.env.user
+                else self.env._("Availability of %(name)s", name=wizard.user_id.name)
+            )
+
+    @api.depends("user_id")
     def _compute_lines(self):
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()
