@@ -1,5 +1,6 @@
 import re
 from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from odoo.tests import HttpCase, tagged
 
@@ -16,7 +17,7 @@ class TestGuestReschedule(HttpCase, BookmeCase):
         day = datetime.now(timezone.utc).date() + timedelta(days=7)
         while day.weekday() > 3:  # a Monday to Thursday, so the next day is a working day
             day += timedelta(days=1)
-        self.start = datetime.combine(day, time(9, 0), timezone.utc)  # 10:00 Oslo
+        self.start = datetime.combine(day, time(9, 0), timezone.utc)  # 10:00 or 11:00 in Oslo
         self.booking = self.book(self.etype, self.start)
         self.token = self.booking.access_token
         self.etype.write({"date_range_mode": "range", "date_from": day,
@@ -37,7 +38,8 @@ class TestGuestReschedule(HttpCase, BookmeCase):
         self.start_tour(f"/book/booking/{self.token}", "crm_bookme_guest_reschedule", login=None)
         next_day = self.start.date() + timedelta(days=1)
         self.assertEqual(self.booking.start.date(), next_day)
-        self.assertEqual(self.booking.start.time(), time(8, 0), "09:00 Oslo, the first time")
+        first_time = datetime.combine(next_day, time(9, 0), ZoneInfo("Europe/Oslo"))
+        self.assertEqual(self.booking.start, naive(first_time), "09:00 in Oslo, the first time")
         self.assertEqual(self.booking.calendar_event_id.start, self.booking.start)
         new = self.mails() - before
         self.assertEqual(len(new), 2, "guest and host are told")
