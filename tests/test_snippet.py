@@ -33,7 +33,8 @@ class TestEmbedding(HttpCase, BookmeCase):
         embed = self.url_open("/book/hanne/consultation?embed=1")
         self.assertEqual(embed.status_code, 200)
         self.assertIn("o_bookme_embed", embed.text)
-        self.assertNotIn('id="top"', embed.text)
+        self.assertNotIn('id="top"', embed.text, "no website header")
+        self.assertNotIn('id="footer"', embed.text, "no website footer")
         self.assertEqual(embed.headers.get("Content-Security-Policy"), "frame-ancestors *")
         self.env["ir.config_parameter"].sudo().set_param(
             "crm_bookme.frame_ancestors", "https://partner.example.com"
@@ -44,6 +45,7 @@ class TestEmbedding(HttpCase, BookmeCase):
         page = self.url_open("/book/hanne/consultation")
         self.assertEqual(page.headers.get("Content-Security-Policy"), "frame-ancestors 'self'")
         self.assertIn('id="top"', page.text)
+        self.assertIn('id="footer"', page.text)
 
     def test_builder_option_bundle(self):
         """The Booking block's option plugin is part of the website builder's assets, and
