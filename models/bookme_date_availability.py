@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 def check_hours(records):
@@ -30,6 +30,13 @@ class BookmeDateAvailability(models.Model):
     @api.constrains("hour_from", "hour_to")
     def _check_hours(self):
         check_hours(self)
+
+    def write(self, vals):
+        """Hours stay with their host: only Book Me administrators move them to another."""
+        if ("user_id" in vals and not self.env.su and vals["user_id"] != self.env.uid
+                and not self.env.user.has_group("crm_bookme.group_bookme_manager")):
+            raise AccessError(self.env._("You can only change your own hours."))
+        return super().write(vals)
 
     @api.depends("date", "hour_from", "hour_to")
     def _compute_display_name(self):

@@ -110,8 +110,11 @@ class TestMyAvailability(BookmeCase):
 
     def test_only_own_availability(self):
         other = new_test_user(self.env, login="bookme_nosy", groups="crm_bookme.group_bookme_user")
-        wizard = self.env["bookme.availability"].with_user(other).create({"user_id": self.host.id})
+        with self.assertRaises(AccessError, msg="not even opened: it shows their time off"):
+            self.env["bookme.availability"].with_user(other).create({"user_id": self.host.id})
+        wizard = self.env["bookme.availability"].with_user(other).create({})
         with self.assertRaises(AccessError):
+            wizard.sudo().write({"user_id": self.host.id})
             wizard.action_save()
 
     def test_company_holidays_still_apply_to_own_hours(self):

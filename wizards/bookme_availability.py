@@ -33,6 +33,24 @@ class BookmeAvailability(models.TransientModel):
         compute="_compute_lines", store=True, readonly=False,
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_user(vals.get("user_id") or self.env.uid)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "user_id" in vals:
+            self._check_user(vals["user_id"])
+        return super().write(vals)
+
+    @api.model
+    def _check_user(self, user_id):
+        """A Book Me user opens their own availability; administrators anyone's."""
+        if not (self.env.su or user_id == self.env.uid
+                or self.env.user.has_group("crm_bookme.group_bookme_manager")):
+            raise AccessError(self.env._("You can only see and change your own availability."))
+
     @api.depends("user_id")
     @api.depends_context("uid")
     def _compute_display_name(self):
@@ -81,10 +99,8 @@ class BookmeAvailability(models.TransientModel):
 
     def action_save(self):
         self.ensure_one()
-        if self.user_id != self.env.user and not self.env.user.has_group(
-            "crm_bookme.group_bookme_manager"
-        ):
-            raise AccessError(self.env._("You can only change your own availability."))
+        self.check_access("write")
+        self._check_user(self.user_id.id)
         user = self.user_id.sudo()
         user._bookme_ensure_own_calendar()
         user.resource_calendar_id.attendance_ids = [Command.clear()] + [
@@ -109,8 +125,13 @@ class BookmeAvailability(models.TransientModel):
         for line in self.leave_ids:
             vals = {"name": line.name, "date_from": line.date_from, "date_to": line.date_to}
             if line.leave_id:
-                line.leave_id.sudo().write(vals)
-                kept |= line.leave_id
+                leave = line.leave_id.sudo()
+                # Only this user's own time off: never a company holiday or a colleague's.
+                if (not leave.resource_id or leave.resource_id.user_id != user
+                        or leave.time_type != "leave"):
+                    raise AccessError(self.env._("You can only change your own time off."))
+                leave.write(vals)
+                kept |= leave
             else:
                 kept |= Leave.create({**vals, "bookme_user_id": user.id})
         (self._own_leaves(user, fields.Datetime.now()) - kept).unlink()
