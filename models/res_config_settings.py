@@ -30,5 +30,6 @@ class ResConfigSettings(models.TransientModel):
         "https://www.example.com",
     )
     bookme_secret_code = fields.Char(
-        related="company_id.bookme_secret_code", readonly=False, string="Secret Booking Code"
+        related="company_id.bookme_secret_code", readonly=False, string="Secret Booking Code",
+        groups="crm_bookme.group_bookme_manager",
     )

@@ -2,7 +2,7 @@ import re
 import unicodedata
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .res_company import SECRET_CODE_RE
 
@@ -18,6 +18,9 @@ BOOKME_USER_FIELDS = [
     "bookme_slug",
     "bookme_secret_code",
 ]
+# What a Book Me administrator may set on another user (the Book Me section of the user
+# form): the Book Me preferences and the working hours.
+BOOKME_ADMIN_FIELDS = frozenset([*BOOKME_USER_FIELDS, "resource_calendar_id"])
 
 
 # Letters that Unicode does not decompose into an ASCII base letter.
@@ -70,9 +73,12 @@ class ResUsers(models.Model):
     )
     bookme_slug = fields.Char("Book Me Link Name", copy=False)
     bookme_url = fields.Char("Book Me URL", compute="_compute_bookme_url")
+    # Readable by Book Me administrators, and by each user for their own code (it is in
+    # SELF_READABLE_FIELDS / SELF_WRITEABLE_FIELDS below).
     bookme_secret_code = fields.Char(
         "Personal Secret Code",
         copy=False,
+        groups="crm_bookme.group_bookme_manager",
         help="4 to 6 digits. When set, visitors must enter it to book with you.",
     )
     bookme_personal_type_id = fields.Many2one(
@@ -145,30 +151,88 @@ class ResUsers(models.Model):
         return users
 
     def write(self, vals):
-        res = super().write(vals)
+        """Book Me administrators set up Book Me for other users (its preferences and the
+        working hours, on the user form or over RPC) without being user administrators;
+        anyone who may write a user sets their working hours, even without a resource
+        (Odoo's related field needs one, which nobody may create or modify but the
+        superuser). The caller's rights are checked before anything runs in sudo."""
+        privileged = self.env.su
+        if not privileged and vals.keys() <= BOOKME_ADMIN_FIELDS and self._bookme_admin_may_edit():
+            privileged = True
+        if "resource_calendar_id" in vals and not self.env.su:
+            vals = dict(vals)
+            calendar_id = vals.pop("resource_calendar_id")
+            if not privileged:
+                self.check_access("write")
+            self._bookme_set_working_hours(calendar_id)
+            if not vals:
+                return True
+        if vals.get("bookme_enabled") and not privileged:
+            self._bookme_check_may_enable()
+        target = self.sudo() if privileged and not self.env.su else self
+        res = super(ResUsers, target).write(vals)
         if vals.get("bookme_enabled") or "bookme_slug" in vals:
             self.filtered("bookme_enabled")._bookme_setup()
         return res
 
+    def _bookme_admin_may_edit(self):
+        """Whether the current user manages Book Me for the users of ``self``: a Book Me
+        administrator, for internal users they can see."""
+        if not self.env.user.has_group("crm_bookme.group_bookme_manager"):
+            return False
+        self.check_access("read")
+        if any(user.sudo().share for user in self):
+            raise AccessError(self.env._("Book Me is for internal users only."))
+        return True
+
+    def _bookme_check_may_enable(self):
+        """Users turn Book Me on for themselves only if they are Book Me users."""
+        for user in self:
+            if user.sudo().share:
+                raise AccessError(self.env._("Book Me is for internal users only."))
+            if user == self.env.user and not user.has_group("crm_bookme.group_bookme_user"):
+                raise AccessError(self.env._(
+                    "Only Book Me users can activate Book Me: ask a Book Me administrator."
+                ))
+
+    def _bookme_set_working_hours(self, calendar_id):
+        """Write the working hours on each user's resource, creating it if needed (the
+        caller's right to write the users was checked)."""
+        if isinstance(calendar_id, models.BaseModel):
+            calendar_id = calendar_id.id
+        calendar = self.env["resource.calendar"].browse(calendar_id or [])
+        if calendar:
+            calendar.check_access("read")
+        for user in self.sudo():
+            user._bookme_ensure_resource()
+            user.resource_ids.write({"calendar_id": calendar.id})
+
+    def _bookme_ensure_resource(self):
+        for user in self.sudo():
+            if not user.resource_ids:
+                self.env["resource.resource"].sudo().create({
+                    "name": user.name,
+                    "user_id": user.id,
+                    "calendar_id": False,
+                    "company_id": user.company_id.id,
+                    "tz": user.tz or "UTC",
+                })
+
     def _bookme_setup(self):
         """Give each Book Me user what the booking pages rely on: a link name, a
         resource (so the working hours field can be read and written), and the personal
-        booking type behind the free-for-appointment page."""
+        booking type behind the free-for-appointment page. Internal users only; callers
+        checked that the current user may enable Book Me for them."""
         for user in self.sudo():
+            if user.share:
+                raise ValidationError(self.env._("Book Me is for internal users only."))
+            if not user.has_group("crm_bookme.group_bookme_user"):
+                user.group_ids = [Command.link(self.env.ref("crm_bookme.group_bookme_user").id)]
             if not user.bookme_slug:
                 user.bookme_slug = user._bookme_unique_slug(user.name or user.login)
-            if not user.resource_ids:
-                self.env["resource.resource"].create(
-                    {
-                        "name": user.name,
-                        "user_id": user.id,
-                        "calendar_id": False,
-                        "company_id": user.company_id.id,
-                        "tz": user.tz or "UTC",
-                    }
-                )
+            user._bookme_ensure_resource()
             if not user.bookme_personal_type_id:
-                user.bookme_personal_type_id = self.env["bookme.event.type"].create(
+                user.bookme_personal_type_id = self.env["bookme.event.type"].sudo().create(
                     {
                         "name": self.env._("Appointment with %(name)s", name=user.name),
                         "user_id": user.id,
@@ -198,6 +262,8 @@ class ResUsers(models.Model):
     def action_bookme_my_availability(self):
         """Open My Availability for the current user (see ``bookme.availability``)."""
         user = self.env.user
+        if not user.has_group("crm_bookme.group_bookme_user"):
+            raise AccessError(self.env._("My Availability is for Book Me users."))
         if not user.bookme_enabled:
             user.sudo().bookme_enabled = True
         user.sudo()._bookme_ensure_own_calendar()
