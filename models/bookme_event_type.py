@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .res_users import SLUG_RE, slugify
 
@@ -13,7 +13,7 @@ class BookmeEventType(models.Model):
 
     _name = "bookme.event.type"
     _description = "Book Me event type"
-    _inherit = ["mail.thread", "image.mixin"]
+    _inherit = ["mail.thread", "image.mixin", "website.published.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -92,7 +92,8 @@ class BookmeEventType(models.Model):
         help="On: a slot stays bookable until a request is approved.\n"
         "Off: a pending request makes the slot unavailable.",
     )
-    is_published = fields.Boolean("Published", default=True, copy=False)
+    # website.published.mixin's field (published by default: _default_is_published).
+    is_published = fields.Boolean("Published")
     booking_ids = fields.One2many("bookme.booking", "event_type_id", "Bookings")
     booking_count = fields.Integer(compute="_compute_booking_count")
     booking_url = fields.Char("Booking Page", compute="_compute_booking_url")
@@ -111,6 +112,46 @@ class BookmeEventType(models.Model):
         "AND buffer_after >= 0 AND daily_limit >= 0 AND rolling_days >= 0)",
         "Notice, deadline, buffers, limits and days cannot be negative.",
     )
+
+    IMAGE_FIELDS = frozenset({"image_1920", "image_1024", "image_512", "image_256", "image_128"})
+
+    def _default_is_published(self):
+        return True
+
+    @api.depends("booking_url")
+    def _compute_website_url(self):
+        for etype in self:
+            etype.website_url = etype.booking_url or "#"
+
+    def _can_return_content(self, field_name=None, access_token=None):
+        """Visitors see the picture of a published type of an active host (``/web/image``)."""
+        etype = self.sudo()
+        if (field_name in self.IMAGE_FIELDS and etype.active and etype.is_published
+                and etype.user_id.bookme_enabled):
+            return True
+        return super()._can_return_content(field_name, access_token)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("user_id"):
+                self._bookme_check_host(vals["user_id"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "user_id" in vals:
+            self._bookme_check_host(vals["user_id"])
+        return super().write(vals)
+
+    @api.model
+    def _bookme_check_host(self, user_id):
+        """Only Book Me administrators give an event type (and its bookings' page) to
+        another host."""
+        if (self.env.su or user_id == self.env.uid
+                or self.env.user.has_group("crm_bookme.group_bookme_manager")):
+            return
+        raise AccessError(self.env._("Only a Book Me administrator can give an event type to "
+                                     "another host."))
 
     @api.depends("user_id")
     def _compute_host_name(self):
@@ -217,6 +258,7 @@ class BookmeEventType(models.Model):
 
     def action_view_bookings(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_bookme.action_bookme_booking")
         action["domain"] = [("event_type_id", "=", self.id)]
         action["context"] = {"default_event_type_id": self.id}
@@ -224,6 +266,7 @@ class BookmeEventType(models.Model):
 
     def action_open_booking_page(self):
         self.ensure_one()
+        self.check_access("read")
         return {"type": "ir.actions.act_url", "url": self.booking_url, "target": "new"}
 
     # --- Effective settings (the personal type follows the host's preferences) ---------------

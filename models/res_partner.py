@@ -22,6 +22,7 @@ class ResPartner(models.Model):
 
     def action_view_bookme_bookings(self):
         self.ensure_one()
+        self.env["bookme.booking"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_bookme.action_bookme_booking")
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
