@@ -1,4 +1,18 @@
+from urllib.parse import urlsplit
+
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+def is_web_url(url):
+    """Whether ``url`` is an absolute http(s) address (never ``javascript:``, ``data:``...)."""
+    if not url or not isinstance(url, str) or any(c in url for c in "\x00\r\n\t "):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 class BookmeLocation(models.Model):
@@ -29,6 +43,14 @@ class BookmeLocation(models.Model):
     url = fields.Char("Meeting Link")
     phone = fields.Char(compute="_compute_phone", store=True, readonly=False)
     address = fields.Char()
+
+    @api.constrains("url")
+    def _check_url(self):
+        for loc in self:
+            if loc.url and not is_web_url(loc.url):
+                raise ValidationError(self.env._(
+                    "The meeting link must be a web address starting with https:// or http://."
+                ))
 
     @api.depends("location_type", "event_type_id.user_id")
     def _compute_phone(self):
