@@ -109,7 +109,7 @@ class BookmeApi(http.Controller):
         booking = common.find_booking(token)
         data = read_json_body()
         reason = common.parse_text(data, "reason", 2000)
-        booking.action_bookme_cancel(reason=reason, by_guest=True)
+        booking._bookme_guest_cancel(reason=reason)
         booking._bookme_send_guest_mail_now()
         return json_response({"booking": booking._bookme_public_dict()})
 
@@ -117,6 +117,6 @@ class BookmeApi(http.Controller):
     def reschedule(self, token, **_kw):
         booking = common.find_booking(token)
         start = common.parse_start(read_json_body().get("start"))
-        booking.action_bookme_reschedule(start, by_guest=True)
+        booking._bookme_guest_reschedule(start)
         booking._bookme_send_guest_mail_now()
         return json_response({"booking": booking._bookme_public_dict()})

@@ -131,8 +131,7 @@ class BookmePages(http.Controller):
     def cancel_do(self, token, embed=None, reason=None, **_kw):
         booking = self._or_404(common.find_booking, token)
         try:
-            booking.action_bookme_cancel(reason=(reason or "").strip()[:2000] or None,
-                                         by_guest=True)
+            booking._bookme_guest_cancel(reason=(reason or "").strip()[:2000] or None)
         except BookmeError as exc:
             request.env.cr.rollback()
             return self._message(request.env._("Cannot cancel"), str(exc.args[0]),
@@ -174,7 +173,7 @@ class BookmePages(http.Controller):
     def reschedule_do(self, token, start=None, embed=None, **_kw):
         booking = self._or_404(common.find_booking, token)
         try:
-            booking.action_bookme_reschedule(common.parse_start(start), by_guest=True)
+            booking._bookme_guest_reschedule(common.parse_start(start))
         except BookmeError as exc:
             request.env.cr.rollback()
             return self._message(request.env._("Cannot reschedule"), str(exc.args[0]),

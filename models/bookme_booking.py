@@ -1,20 +1,40 @@
 import logging
 import secrets
-from datetime import timezone
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
 
 from odoo import Command, api, fields, models
-from odoo.tools import email_normalize, format_datetime
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize, format_datetime, plaintext2html
 
 from .. import engine
 from ..exceptions import BookmeError
+from .bookme_location import is_web_url
 from .bookme_notify import force_inbox
 from .bookme_scheduler import ACTIVE_STATES, as_naive, as_utc
 
 _logger = logging.getLogger(__name__)
 UTC = timezone.utc
+
+# Only the booking path (lock, engine re-check, calendar event, emails) changes these: it
+# writes them in sudo after checking the caller. Direct writes by users are refused.
+BOOKING_PATH_FIELDS = frozenset({"state", "start", "stop", "user_id", "event_type_id"})
+# Context key of the booking path's own changes to a booking's calendar event, so that the
+# event's write/unlink overrides (which keep bookings in step with their event) skip them.
+EVENT_SYNC_KEY = "bookme_event_sync"
+
+
+@contextmanager
+def _as_user_error():
+    """Back-office actions raise plain ``UserError``s (the web client shows its warning
+    dialog for that class only, not for :class:`BookmeError`)."""
+    try:
+        yield
+    except BookmeError as exc:
+        raise UserError(exc.args[0]) from exc
 
 
 class BookmeBooking(models.Model):
@@ -29,21 +49,23 @@ class BookmeBooking(models.Model):
     _description = "Book Me booking"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "start desc, id desc"
-    _rec_name = "display_name"
+    _rec_names_search = ["guest_name", "partner_id", "event_type_id"]
 
+    # event_type_id, user_id, start, stop, state: written by the booking path only.
     event_type_id = fields.Many2one(
         "bookme.event.type", required=True, index=True, ondelete="restrict",
-        tracking=True,
+        tracking=True, readonly=True,
     )
     user_id = fields.Many2one(
-        "res.users", "Host", required=True, index=True, tracking=True, ondelete="restrict"
+        "res.users", "Host", required=True, index=True, tracking=True, ondelete="restrict",
+        readonly=True,
     )
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, index=True, tracking=True, ondelete="restrict"
     )
     company_id = fields.Many2one(related="event_type_id.company_id", store=True)
-    start = fields.Datetime(required=True, tracking=True)
-    stop = fields.Datetime(required=True)
+    start = fields.Datetime(required=True, tracking=True, readonly=True)
+    stop = fields.Datetime(required=True, readonly=True)
     duration = fields.Integer("Duration (minutes)", compute="_compute_duration")
     state = fields.Selection(
         [
@@ -57,6 +79,7 @@ class BookmeBooking(models.Model):
         default="confirmed",
         tracking=True,
         index=True,
+        readonly=True,
     )
     seats = fields.Integer(default=1, readonly=True)
     access_token = fields.Char(
@@ -122,6 +145,30 @@ class BookmeBooking(models.Model):
         for booking in self:
             token = booking.sudo().access_token
             booking.manage_url = f"{booking.get_base_url()}/book/booking/{token}"
+
+    # --- Direct writes -----------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Bookings are made by the booking path only (the public pages, the API)."""
+        if not self.env.su:
+            raise UserError(self.env._(
+                "Bookings are made on the booking pages: share your Book Me link, or book "
+                "from the customer's booking page."
+            ))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """State, time, host and type change through the actions only (cancel,
+        reschedule...), which re-check the slot, move the calendar event and tell the
+        guest. Everything else (notes, lead, check-in) is written as usual."""
+        if not self.env.su and BOOKING_PATH_FIELDS.intersection(vals):
+            raise UserError(self.env._(
+                "The status, time, host and type of a booking cannot be edited directly: "
+                "use Reschedule or Cancel Booking, which check the new time and tell the "
+                "customer."
+            ))
+        return super().write(vals)
 
     # --- The booking path ------------------------------------------------------------------
 
@@ -216,7 +263,7 @@ class BookmeBooking(models.Model):
             # Google Calendar sync asks Google for a Meet only for events with no location
             # and no video-call link: leave both empty for Google Meet locations.
             "location": False if self._bookme_is_google_meet() else self.location_text or False,
-            "description": self.note or False,
+            "description": plaintext2html(self.note) if self.note else False,
             "opportunity_id": self.lead_id.id or False,
         }
         if self.location_id.location_type == "online":
@@ -233,7 +280,7 @@ class BookmeBooking(models.Model):
         """Put each booking in its calendar event: a new one, or, for group types, the one
         already holding that session."""
         Event = self.env["calendar.event"].sudo().with_context(
-            no_mail_to_attendees=True, mail_create_nosubscribe=True
+            no_mail_to_attendees=True, mail_create_nosubscribe=True, **{EVENT_SYNC_KEY: True}
         )
         for booking in self:
             shared = booking.event_type_id.kind == "group" and self.search([
@@ -244,7 +291,9 @@ class BookmeBooking(models.Model):
                 ("calendar_event_id", "!=", False),
             ], limit=1).calendar_event_id
             if shared:
-                shared.write({"partner_ids": [Command.link(booking.partner_id.id)]})
+                shared.with_context(**{EVENT_SYNC_KEY: True}).write(
+                    {"partner_ids": [Command.link(booking.partner_id.id)]}
+                )
                 booking.calendar_event_id = shared
                 continue
             event = Event.create(booking._bookme_event_values())
@@ -293,7 +342,7 @@ class BookmeBooking(models.Model):
                     "user_id": booking.user_id.id,
                     "email_from": booking.guest_email or booking.partner_id.email,
                     "phone": booking.guest_phone or booking.partner_id.phone,
-                    "description": booking.note or False,
+                    "description": plaintext2html(booking.note) if booking.note else False,
                 })
             booking.lead_id = lead
             if booking.calendar_event_id and not booking.calendar_event_id.opportunity_id:
@@ -326,12 +375,27 @@ class BookmeBooking(models.Model):
                 status=409,
             )
 
-    def action_bookme_cancel(self, reason=None, by_guest=False):
-        """Cancel, free the slot, and tell both sides. Guests are held to the deadline."""
+    # The host's actions (RPC endpoints: they check the caller first) and the guest's, which
+    # only the token routes call (private: never reachable over RPC).
+
+    def action_bookme_cancel(self, reason=None):
+        """Cancel as the host or a Book Me administrator (no guest deadline), free the slot
+        and tell both sides."""
+        self.check_access("write")
+        with _as_user_error():
+            return self.sudo()._bookme_cancel(reason)
+
+    def _bookme_guest_cancel(self, reason=None):
+        """Cancel from the guest's token page: the guest is held to the deadline."""
         for booking in self.sudo():
             booking._bookme_check_active()
-            if by_guest:
-                booking._bookme_check_deadline()
+            booking._bookme_check_deadline()
+        return self.sudo()._bookme_cancel(reason)
+
+    def _bookme_cancel(self, reason=None):
+        """The cancellation itself, in sudo; callers check who asks first."""
+        for booking in self.sudo():
+            booking._bookme_check_active()
             booking.write({"state": "cancelled", "cancel_reason": reason or False})
             booking._bookme_release_calendar_event()
             booking._bookme_notify("cancelled")
@@ -347,7 +411,7 @@ class BookmeBooking(models.Model):
                 ("calendar_event_id", "=", event.id),
                 ("state", "in", ACTIVE_STATES),
             ])
-            ctx_event = event.with_context(no_mail_to_attendees=True)
+            ctx_event = event.with_context(no_mail_to_attendees=True, **{EVENT_SYNC_KEY: True})
             if others:
                 if booking.partner_id not in others.partner_id:
                     ctx_event.write({"partner_ids": [Command.unlink(booking.partner_id.id)]})
@@ -355,13 +419,52 @@ class BookmeBooking(models.Model):
                 ctx_event.action_archive()
                 booking._bookme_online_meeting_close(event)
 
-    def action_bookme_reschedule(self, new_start, by_guest=False):
-        """Move the booking to ``new_start`` (aware) if the engine offers it there."""
+    def action_bookme_reschedule(self, new_start):
+        """Move the booking to ``new_start`` (aware datetime, or ISO 8601 with offset) as the
+        host or a Book Me administrator, if the engine offers that time."""
+        self.ensure_one()
+        self.check_access("write")
+        if isinstance(new_start, str):
+            new_start = self._bookme_parse_start(new_start)
+        with _as_user_error():
+            return self.sudo()._bookme_reschedule(new_start)
+
+    def _bookme_guest_reschedule(self, new_start):
+        """Reschedule from the guest's token page: deadline, and only while the type is
+        still published and the host still takes bookings."""
         self.ensure_one()
         booking = self.sudo()
         booking._bookme_check_active()
-        if by_guest:
-            booking._bookme_check_deadline()
+        booking._bookme_check_deadline()
+        etype = booking.event_type_id
+        if not (etype.active and etype.is_published and booking.user_id.bookme_enabled):
+            raise BookmeError(
+                "slot_unavailable",
+                self.env._("This appointment can no longer be moved online. Please contact "
+                           "%(host)s.", host=etype.host_name or booking.user_id.name),
+                field="start",
+                status=409,
+            )
+        return booking._bookme_reschedule(new_start)
+
+    @api.model
+    def _bookme_parse_start(self, value):
+        try:
+            start = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            start = None
+        if start is None or start.tzinfo is None:
+            raise UserError(self.env._(
+                "Give the new start as an ISO 8601 time with its offset, e.g. "
+                "2030-05-31T09:00:00+02:00."
+            ))
+        return start
+
+    def _bookme_reschedule(self, new_start):
+        """The move itself, in sudo; callers check who asks first."""
+        self.ensure_one()
+        booking = self.sudo()
+        booking._bookme_check_active()
         self.env["bookme.host.lock"]._acquire(booking.user_id)
         slot = self.env["bookme.scheduler"]._check_slot(
             booking.event_type_id, new_start, exclude_booking=booking
@@ -479,7 +582,10 @@ class BookmeBooking(models.Model):
         event.add("dtstamp", as_utc(fields.Datetime.now()))
         event.add("dtstart", as_utc(booking.start))
         event.add("dtend", as_utc(booking.stop))
-        event.add("summary", booking.display_name)
+        # What the guest sees names them as they typed it, never a stored contact's name
+        # (an anonymous booker may have typed someone else's address).
+        guest = booking.guest_name or booking.partner_id.name
+        event.add("summary", " – ".join(filter(None, [booking.event_type_id.name, guest])))
         event.add("sequence", int(booking.write_date.timestamp()) if booking.write_date else 0)
         event.add("status", "CANCELLED" if cancelled else
                   "TENTATIVE" if booking.state == "requested" else "CONFIRMED")
@@ -501,7 +607,7 @@ class BookmeBooking(models.Model):
             event.add("organizer", organizer)
         if booking.partner_id.email:
             attendee = icalendar.vCalAddress(f"MAILTO:{booking.partner_id.email}")
-            attendee.params["cn"] = icalendar.vText(booking.partner_id.name)
+            attendee.params["cn"] = icalendar.vText(guest)
             event.add("attendee", attendee)
         cal.add_component(event)
         return cal.to_ical()
@@ -531,6 +637,12 @@ class BookmeBooking(models.Model):
         }
 
 
+    def _bookme_videocall_url(self):
+        """The event's video call address if it is a web address (a link), else False."""
+        self.ensure_one()
+        url = self.sudo().calendar_event_id.videocall_location
+        return url if is_web_url(url) else False
+
     def _bookme_can_change(self):
         """Whether the guest may still cancel or reschedule online."""
         self.ensure_one()
@@ -542,6 +654,7 @@ class BookmeBooking(models.Model):
 
     def action_open_calendar_event(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "calendar.event",
@@ -550,6 +663,7 @@ class BookmeBooking(models.Model):
         }
 
     def action_cancel_wizard(self):
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "res_model": "bookme.booking.cancel",
@@ -560,6 +674,7 @@ class BookmeBooking(models.Model):
 
     def action_reschedule_wizard(self):
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "res_model": "bookme.booking.reschedule",
@@ -568,3 +683,30 @@ class BookmeBooking(models.Model):
             "context": {"default_booking_id": self.id},
         }
 
+
+    # --- Following the calendar event ----------------------------------------------------
+
+    def _bookme_event_moved(self):
+        """The booking's calendar event was moved (by hand or by a calendar sync): the
+        booking takes the event's time, so the old time is free again and the new one
+        busy, and the guest is told."""
+        for booking in self.sudo():
+            event = booking.calendar_event_id
+            if not event or (booking.start, booking.stop) == (event.start, event.stop):
+                continue
+            self.env["bookme.host.lock"]._acquire(booking.user_id)
+            old_display = booking.start_display
+            booking.write({"start": event.start, "stop": event.stop})
+            booking._bookme_notify("rescheduled", old_display=old_display)
+
+    def _bookme_event_removed(self, deleted=False):
+        """The booking's calendar event was archived or deleted: the booking is cancelled
+        (its slot is free again), any online meeting closed, and the guest told."""
+        closed = self.env["calendar.event"]
+        for booking in self.sudo():
+            event = booking.calendar_event_id
+            booking.write({"state": "cancelled", **({"calendar_event_id": False} if deleted else {})})
+            if event and event not in closed:
+                closed |= event
+                booking._bookme_online_meeting_close(event.with_context(**{EVENT_SYNC_KEY: True}))
+            booking._bookme_notify("cancelled")

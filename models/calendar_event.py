@@ -1,9 +1,22 @@
 from odoo import api, fields, models
 
+from .bookme_booking import EVENT_SYNC_KEY
 from .bookme_notify import force_inbox
+from .bookme_scheduler import ACTIVE_STATES
+
+# calendar.event fields whose change moves the event in time.
+TIME_FIELDS = frozenset({"start", "stop", "start_date", "stop_date", "allday", "duration"})
 
 
 class CalendarEvent(models.Model):
+    """Free-for-appointment events, and bookings kept in step with their event.
+
+    A booking's event can be moved, archived or deleted by hand or by a calendar sync
+    (Google): the booking follows (moved: its time is the event's, so the old time is free
+    and the new one busy; removed: it is cancelled and the guest told). The booking path's
+    own changes to events carry the context key ``bookme_event_sync`` and are left alone.
+    """
+
     _inherit = "calendar.event"
 
     bookme_free = fields.Boolean(
@@ -29,7 +42,26 @@ class CalendarEvent(models.Model):
     def write(self, vals):
         if vals.get("bookme_free"):
             vals = dict(vals, show_as="free")
-        return super().write(vals)
+        res = super().write(vals)
+        if not self.env.context.get(EVENT_SYNC_KEY):
+            if "active" in vals and not vals["active"]:
+                self._bookme_bookings()._bookme_event_removed()
+            elif TIME_FIELDS.intersection(vals):
+                self._bookme_bookings()._bookme_event_moved()
+        return res
+
+    def unlink(self):
+        if not self.env.context.get(EVENT_SYNC_KEY):
+            self._bookme_bookings()._bookme_event_removed(deleted=True)
+        return super().unlink()
+
+    def _bookme_bookings(self):
+        """The active bookings held by these events (in sudo)."""
+        if not self.ids:
+            return self.env["bookme.booking"].sudo()
+        return self.env["bookme.booking"].sudo().search([
+            ("calendar_event_id", "in", self.ids), ("state", "in", ACTIVE_STATES),
+        ])
 
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
         recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)

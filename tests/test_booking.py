@@ -47,7 +47,7 @@ class TestBooking(BookmeCase):
             self.book(self.etype, MONDAY_9, email="other@example.com")
         self.assertEqual(err.exception.code, "slot_unavailable")
         self.assertEqual(err.exception.status, 409)
-        booking.action_bookme_cancel(by_guest=True)
+        booking._bookme_guest_cancel()
         self.assertEqual(booking.state, "cancelled")
         self.assertFalse(booking.calendar_event_id.active, "the host's event is cancelled")
         self.assertIn(MONDAY_9, self.starts(self.etype, MONDAY_9, MONDAY_9 + timedelta(hours=2)))
@@ -71,7 +71,7 @@ class TestBooking(BookmeCase):
         self.etype.cancel_deadline = 4 * 24 * 60  # four days: Monday is too close
         booking = self.book(self.etype, MONDAY_9)
         with self.assertRaises(BookmeError) as err:
-            booking.action_bookme_cancel(by_guest=True)
+            booking._bookme_guest_cancel()
         self.assertEqual(err.exception.code, "deadline_passed")
         self.assertEqual(booking.state, "confirmed")
         booking.action_bookme_cancel()  # the host may always cancel
@@ -147,7 +147,7 @@ class TestBooking(BookmeCase):
         booking = self.book(self.etype, MONDAY_9)
         before = self.env["mail.mail"].search_count([("res_id", "=", booking.id),
                                                      ("model", "=", "bookme.booking")])
-        booking.action_bookme_cancel(reason="Ill", by_guest=True)
+        booking._bookme_guest_cancel(reason="Ill")
         mails = self.env["mail.mail"].search([("res_id", "=", booking.id),
                                               ("model", "=", "bookme.booking")])
         self.assertEqual(len(mails) - before, 2)
@@ -164,13 +164,13 @@ class TestBooking(BookmeCase):
     def test_reschedule_moves_booking_and_event(self):
         booking = self.book(self.etype, MONDAY_9)
         new_start = MONDAY_9 + timedelta(hours=3)
-        booking.action_bookme_reschedule(new_start, by_guest=True)
+        booking._bookme_guest_reschedule(new_start)
         self.assertEqual(booking.start, naive(new_start))
         self.assertEqual(booking.calendar_event_id.start, naive(new_start))
         self.assertIn(MONDAY_9, self.starts(self.etype, MONDAY_9, MONDAY_9 + timedelta(hours=1)))
         other = self.book(self.etype, MONDAY_9, email="x@example.com")
         with self.assertRaises(BookmeError) as err:
-            booking.action_bookme_reschedule(MONDAY_9, by_guest=True)
+            booking._bookme_guest_reschedule(MONDAY_9)
         self.assertEqual(err.exception.code, "slot_unavailable")
         self.assertTrue(other)
 

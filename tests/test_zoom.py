@@ -287,7 +287,7 @@ class TestZoom(HttpCase, BookmeCase):
         event = booking.calendar_event_id
         meeting_id = event.bookme_zoom_meeting_id
         join_url = event.videocall_location
-        booking.action_bookme_cancel(by_guest=True)
+        booking._bookme_guest_cancel()
         self.assertEqual(booking.state, "cancelled")
         self.assertEqual(self.fake.deleted, [meeting_id])
         self.assertFalse(event.active)
@@ -322,7 +322,7 @@ class TestZoom(HttpCase, BookmeCase):
         booking = self.book(self.zoom_type, MONDAY_9, location=self.zoom)
         old_event = booking.calendar_event_id
         old_id = old_event.bookme_zoom_meeting_id
-        booking.action_bookme_reschedule(MONDAY_9 + timedelta(hours=2), by_guest=True)
+        booking._bookme_guest_reschedule(MONDAY_9 + timedelta(hours=2))
         self.assertEqual(self.fake.deleted, [old_id])
         self.assertEqual(len(self.fake.created), 2)
         self.assertEqual(self.fake.created[1]["start_time"], "2030-01-07T10:00:00Z")
@@ -406,7 +406,7 @@ class TestZoom(HttpCase, BookmeCase):
         booking = self.book(self.zoom_type, MONDAY_9, location=self.zoom)
         meeting_id = booking.calendar_event_id.bookme_zoom_meeting_id
         self.fake.fail_status = 500
-        booking.action_bookme_cancel(by_guest=True)
+        booking._bookme_guest_cancel()
         self.assertEqual(booking.state, "cancelled")
         self.assertFalse(booking.calendar_event_id.active)
         self.assertEqual(booking.calendar_event_id.bookme_zoom_meeting_id, meeting_id,

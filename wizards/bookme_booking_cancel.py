@@ -12,5 +12,6 @@ class BookmeBookingCancel(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        # action_bookme_cancel checks that the current user may change these bookings.
         self.booking_ids.action_bookme_cancel(reason=self.reason)
         return {"type": "ir.actions.act_window_close"}

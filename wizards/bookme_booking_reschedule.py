@@ -42,6 +42,7 @@ class BookmeBookingReschedule(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         booking = self.booking_id
+        booking.check_access("write")
         tz = booking.user_id.tz or "UTC"
         try:
             hour, minute = (int(x) for x in (self.new_time or "").strip().split(":"))
