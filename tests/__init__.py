@@ -1,4 +1,5 @@
 from . import (
+    test_access_rights,
     test_api,
     test_backend_actions,
     test_booking,
