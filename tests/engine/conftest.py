@@ -21,12 +21,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def _package_name(directory: Path) -> str:
-    """The dotted name pytest's "prepend"/"importlib" modes give a package directory."""
+    """The dotted name pytest's "prepend"/"importlib" modes give a package directory.
+    pytest stops at a directory whose name is no Python identifier (a checkout named
+    ``sec-model``); that package's own ``__init__.py`` is then imported as ``__init__``."""
     parts = []
-    while (directory / "__init__.py").is_file():
+    while (directory / "__init__.py").is_file() and directory.name.isidentifier():
         parts.insert(0, directory.name)
         directory = directory.parent
-    return ".".join(parts)
+    return ".".join(parts) or "__init__"
 
 
 for _package in (ROOT, HERE.parent):
