@@ -44,6 +44,12 @@ class BookmeLocation(models.Model):
     phone = fields.Char(compute="_compute_phone", store=True, readonly=False)
     address = fields.Char()
 
+    def write(self, vals):
+        """A location moves only to an event type the user may change."""
+        if vals.get("event_type_id") and not self.env.su:
+            self.env["bookme.event.type"].browse(vals["event_type_id"]).check_access("write")
+        return super().write(vals)
+
     @api.constrains("url")
     def _check_url(self):
         for loc in self:

@@ -251,6 +251,16 @@ class TestSalesperson(AccessCase):
         self.etype.with_user(self.bookme_admin).write({"user_id": self.colleague.id})
         self.assertEqual(self.etype.user_id, self.colleague)
 
+    def test_cannot_move_location_to_colleague_type(self):
+        location = self.env["bookme.location"].create({
+            "event_type_id": self.etype.id, "location_type": "phone", "phone": "+47 555 00 000",
+        })
+        with self.assertRaises(AccessError):
+            location.with_user(self.host).write({"event_type_id": self.colleague_type.id})
+        self.assertEqual(location.event_type_id, self.etype)
+        location.with_user(self.host).write({"event_type_id": self.group_type.id})
+        self.assertEqual(location.event_type_id, self.group_type)
+
     def test_availability_of_colleague_refused(self):
         """Before: creating the wizard for a colleague showed their time off."""
         self.env["resource.calendar.leaves"].create({
