@@ -1,1 +1,1 @@
-from . import api, pages
+from . import api, lock, pages

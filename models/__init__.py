@@ -1,6 +1,8 @@
 from . import (
     bookme_booking,
     bookme_booking_zoom,
+    bookme_code,
+    bookme_code_attempt,
     bookme_date_availability,
     bookme_event_type,
     bookme_host_lock,

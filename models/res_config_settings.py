@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -29,7 +30,29 @@ class ResConfigSettings(models.TransientModel):
         "Booking block): * for any site, or origins separated by spaces, e.g. "
         "https://www.example.com",
     )
+    bookme_use_secret_code = fields.Boolean(
+        "Online booking secret code",
+        compute="_compute_bookme_use_secret_code", store=True, readonly=False,
+        help="Visitors must enter this code before they see your booking pages (hosts with "
+        "a personal code ask for theirs).",
+    )
     bookme_secret_code = fields.Char(
         related="company_id.bookme_secret_code", readonly=False, string="Secret Booking Code",
         groups="crm_bookme.group_bookme_manager",
     )
+
+    @api.depends("company_id")
+    def _compute_bookme_use_secret_code(self):
+        for settings in self:
+            settings.bookme_use_secret_code = bool(settings.company_id.sudo().bookme_secret_code)
+
+    def set_values(self):
+        super().set_values()
+        for settings in self:
+            company = settings.company_id.sudo()
+            if not settings.bookme_use_secret_code:
+                if company.bookme_secret_code:
+                    company.bookme_secret_code = False
+            elif not company.bookme_secret_code:
+                raise ValidationError(self.env._(
+                    "Enter the online booking secret code (4 to 6 digits), or switch it off."))

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class ResPartner(models.Model):
@@ -27,3 +28,37 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def action_bookme_share_code(self):
+        """Email the secret booking code to these contacts, one email each, through the
+        mail composer and the editable template *Book Me: your booking code*. The code is
+        the sender's personal code, otherwise the company's; only a Book Me administrator
+        may share the company's code (sending it is reading it)."""
+        if not self.env.user.has_group("crm_bookme.group_bookme_user"):
+            raise AccessError(self.env._("Only Book Me users can share a booking code."))
+        self.check_access("read")
+        user = self.env.user
+        if not user.bookme_secret_code:
+            if not user.company_id.sudo().bookme_secret_code:
+                raise UserError(self.env._(
+                    "There is no secret code to share: set your personal code in your "
+                    "preferences (Book Me), or ask an administrator to set the company's."))
+            if not user.has_group("crm_bookme.group_bookme_manager"):
+                raise UserError(self.env._(
+                    "Only a Book Me administrator can share the company's secret code. Set "
+                    "a personal code in your preferences (Book Me) to share your own."))
+        template = self.env.ref("crm_bookme.mail_template_bookme_code")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Share the booking code"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_composition_mode": "mass_mail",
+                "default_model": "res.partner",
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+            },
+        }

@@ -77,6 +77,9 @@ export class BookmeBookingWidget extends Interaction {
         this.csrfToken = data.csrfToken || "";
         this.embed = Boolean(data.embed);
         this.invite = data.invite || "";
+        // On a host's private (secret code) pages, the slots API also accepts the guest's
+        // composer invitation, or (rescheduling) their own booking's token.
+        this.booking = data.booking || "";
         this.from = todayIn(this.tz);
         this.days = [];
         this.day = null;
@@ -100,7 +103,13 @@ export class BookmeBookingWidget extends Interaction {
 
     async loadSlots() {
         const to = addDays(this.from, WINDOW_DAYS - 1);
-        const url = `${this.api}/slots?from=${this.from}&to=${to}&tz=${encodeURIComponent(this.tz)}`;
+        let url = `${this.api}/slots?from=${this.from}&to=${to}&tz=${encodeURIComponent(this.tz)}`;
+        if (this.invite) {
+            url += `&invite=${encodeURIComponent(this.invite)}`;
+        }
+        if (this.booking) {
+            url += `&booking=${encodeURIComponent(this.booking)}`;
+        }
         try {
             const response = await this.waitFor(fetch(url, { headers: { Accept: "application/json" } }));
             const payload = await this.waitFor(response.json());
