@@ -44,9 +44,11 @@ def visitor_address():
         address = ipaddress.ip_address(raw)
     except ValueError:
         return raw[:64] or "unknown"
-    if address.version == 6 and not address.ipv4_mapped:
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address.ipv4_mapped or address)
+    return str(address)
 
 
 def cookie_name(host):

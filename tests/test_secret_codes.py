@@ -2,7 +2,7 @@ import json
 import re
 import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import BaseCase, Form, HttpCase, freeze_time, get_db_name, new_test_user, tagged, users
 
-from .common import BookmeCase
+from .common import BookmeCase, naive
 
 CODE = "4821"
 API = "/book/api/v1"
@@ -136,6 +136,7 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
     def test_unlock_never_redirects_elsewhere(self):
         for target in ("https://evil.example.com/book/hanne", "//evil.example.com", "/web/login",
                        "/book/otto", "/book/hanne/consultation/../../otto"):
+            self.opener.cookies.clear()
             page = self.lock_page()
             token = CSRF_RE.search(page.text).group(1)
             res = self.url_open("/book/hanne/unlock", allow_redirects=False,
@@ -517,3 +518,24 @@ class TestCodeAttemptsAcrossWorkers(BaseCase):
             Attempt = env["bookme.code.attempt"]
             self.assertEqual(Attempt._blocked_until(Attempt._keys(host, self.address), now=now),
                              now + timedelta(minutes=5))
+
+
+@tagged("post_install", "-at_install")
+class TestSecretCodeTour(HttpCase, SecretCodeCase):
+    """In headless Chromium: locked page -> wrong code -> right code -> book."""
+
+    def test_secret_code_tour(self):
+        today = datetime.now(timezone.utc).date()
+        start = datetime.combine(today + timedelta(days=3), time(10, 0), timezone.utc)
+        self.env["calendar.event"].create({
+            "name": "Free for appointment", "user_id": self.host.id, "bookme_free": True,
+            "partner_ids": [(4, self.host.partner_id.id)],
+            "start": naive(start), "stop": naive(start + timedelta(hours=1)),
+        })
+        self.start_tour("/book/hanne", "crm_bookme_secret_code", login=None)
+        booking = self.env["bookme.booking"].search([("guest_email", "=", "cora.code@example.com")])
+        self.assertEqual(len(booking), 1)
+        self.assertEqual(booking.start, naive(start))
+        self.assertEqual(booking.state, "confirmed")
+        attempts = self.env["bookme.code.attempt"].search([("key", "=", f"host:{self.host.id}")])
+        self.assertEqual(attempts.failures, 1, "the wrong code was counted")
