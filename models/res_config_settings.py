@@ -47,7 +47,7 @@ class ResConfigSettings(models.TransientModel):
             settings.bookme_use_secret_code = bool(settings.company_id.sudo().bookme_secret_code)
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         for settings in self:
             company = settings.company_id.sudo()
             if not settings.bookme_use_secret_code:
@@ -56,3 +56,4 @@ class ResConfigSettings(models.TransientModel):
             elif not company.bookme_secret_code:
                 raise ValidationError(self.env._(
                     "Enter the online booking secret code (4 to 6 digits), or switch it off."))
+        return res
