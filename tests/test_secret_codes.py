@@ -359,6 +359,18 @@ class TestSecretCodeAccess(SecretCodeCase):
         other.write({"bookme_secret_code": "2468"})
         self.assertEqual(other.read(["bookme_secret_code"])[0]["bookme_secret_code"], "2468")
 
+    @users("bookme_other_host")
+    def test_own_code_in_preferences(self):
+        with Form(self.env.user, view="base.view_users_form_simple_modif") as form:
+            form.bookme_secret_code = "97531"
+        self.assertEqual(self.env.user.bookme_secret_code, "97531")
+
+    def test_code_on_the_user_form_for_administrators(self):
+        with Form(self.host, view="base.view_users_form") as form:
+            self.assertEqual(form.bookme_secret_code, "123456")
+            form.bookme_secret_code = False
+        self.assertFalse(self.host.bookme_secret_code)
+
     @users("bookme_code_admin")
     def test_book_me_administrator_reads_codes(self):
         host = self.env["res.users"].browse(self.host.id)
