@@ -82,6 +82,7 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
         for path in ("/book/hanne", "/book/hanne/consultation", "/book/hanne/free",
                      "/book/hanne/consultation?embed=1", "/book/hanne?embed=1",
                      f"/book/embed/{self.etype.id}",
+                     "/book/hanne/unlock",  # the form's address, with GET
                      "/book/hanne/no-such-type"):  # tells nothing of which types exist
             self.assert_locked(self.lock_page(path))
         embed = self.lock_page("/book/hanne/consultation?embed=1")
@@ -130,8 +131,19 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
         res = self.url_open("/book/hanne/unlock", data={"code": CODE, "next": "/book/hanne"},
                             allow_redirects=False)
         self.assertEqual(res.status_code, 400)
+        self.assertIn("This form has expired", res.text)
         self.assertNotIn("bookme_unlock_", res.headers.get("Set-Cookie", ""))
+        res = self.url_open("/book/hanne/unlock", data={"code": CODE, "next": "/book/hanne"},
+                            headers={"Sec-Fetch-Site": "cross-site"}, allow_redirects=False)
+        self.assertEqual(res.status_code, 400, "another site's form is refused")
         self.assertFalse(self.env["bookme.code.attempt"].search_count([]), "not an attempt")
+        # Inside a cross-site iframe the session cookie is not sent, so there is no valid
+        # CSRF token; the browser still says that our own page posted the form.
+        self.opener.cookies.clear()
+        res = self.url_open("/book/hanne/unlock", data={"code": CODE, "next": "/book/hanne", "embed": "1"},
+                            headers={"Sec-Fetch-Site": "same-origin"}, allow_redirects=False)
+        self.assertEqual(res.status_code, 303)
+        self.assertIn(f"bookme_unlock_{self.host.id}=", res.headers["Set-Cookie"])
 
     def test_unlock_never_redirects_elsewhere(self):
         for target in ("https://evil.example.com/book/hanne", "//evil.example.com", "/web/login",
