@@ -14,6 +14,7 @@ from PIL import Image
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import call_kw, get_public_method
 from odoo.tests import Form, HttpCase, freeze_time, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from ..exceptions import BookmeError
 from .common import BookmeCase, naive, utc
@@ -607,3 +608,55 @@ class TestPublicPicture(HttpCase):
         self.assertEqual(response.content, picture)
         response = self.url_open(f"/web/image/bookme.event.type/{hidden.id}/image_1920")
         self.assertNotEqual(response.content, picture, "Odoo's placeholder, not the picture")
+
+
+@tagged("post_install", "-at_install")
+class TestRpcOverHttp(HttpCase):
+    """The reproduced attack, over Odoo's real JSON-RPC: a logged-in portal customer (and
+    a plain employee) calling bookme.booking.action_bookme_cancel on someone's booking;
+    a visitor without a session is not even let in."""
+
+    def setUp(self):
+        super().setUp()
+        self.host = new_test_user(self.env, login="bookme_rpc_host", tz="Europe/Oslo",
+                                  groups="sales_team.group_sale_salesman")
+        self.host.bookme_enabled = True
+        etype = self.env["bookme.event.type"].create({
+            "name": "Call", "user_id": self.host.id, "min_notice": 0, "duration": 30,
+        })
+        # 09:00 in Oslo on a Monday two weeks ahead (default hours 08:00-12:00).
+        day = datetime.now(OSLO).date() + timedelta(days=14)
+        day += timedelta(days=-day.weekday())
+        start = datetime.combine(day, time(9, 0), OSLO)
+        self.booking = self.env["bookme.booking"]._bookme_create(
+            etype, start, "Gina Guest", "gina.rpc@example.com"
+        )
+        self.start = self.booking.start
+
+    def rpc_cancel(self):
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw/bookme.booking/action_bookme_cancel",
+            {"model": "bookme.booking", "method": "action_bookme_cancel",
+             "args": [self.booking.ids], "kwargs": {"reason": "Mine now"}},
+        )
+
+    def test_cancel_over_json_rpc(self):
+        mails = self.env["mail.mail"].search_count([])
+        for login, groups in (("bookme_rpc_portal", "base.group_portal"),
+                              ("bookme_rpc_employee", "base.group_user")):
+            new_test_user(self.env, login=login, groups=groups)
+            self.authenticate(login, login)
+            with self.assertRaises(JsonRpcException) as err:
+                self.rpc_cancel()
+            self.assertEqual(err.exception.args[0], "odoo.exceptions.AccessError")
+        self.authenticate(None, None)
+        with self.assertRaises(JsonRpcException):
+            self.rpc_cancel()
+        self.booking.invalidate_recordset()
+        self.assertEqual(self.booking.state, "confirmed")
+        self.assertEqual(self.booking.start, self.start)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails, "nobody was emailed")
+        self.authenticate("bookme_rpc_host", "bookme_rpc_host")
+        self.assertTrue(self.rpc_cancel(), "the host may cancel their booking")
+        self.booking.invalidate_recordset()
+        self.assertEqual(self.booking.state, "cancelled")
