@@ -23,10 +23,30 @@ const LABELS = {
 };
 
 
-function escapeHtml(text) {
-    const div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
+/**
+ * A DOM element: ``h("button", { class: "btn", type: "button", dataset: { start } }, "text")``.
+ * Texts become text nodes and attributes are set one by one, so server or visitor data
+ * (a pre-filled name, a location's name, an error message) is never parsed as HTML.
+ * An attribute whose value is ``false``, ``null`` or ``undefined`` is left out; ``true``
+ * sets it empty (``hidden``, ``disabled``, ``selected``, ``required``).
+ */
+function h(tag, attrs = {}, ...children) {
+    const el = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) {
+        if (value === false || value === null || value === undefined) {
+            continue;
+        }
+        if (name === "dataset") {
+            Object.assign(el.dataset, value);
+        } else if (name === "value" && (tag === "input" || tag === "textarea" || tag === "select")) {
+            el.setAttribute("value", String(value));
+            el.value = String(value);
+        } else {
+            el.setAttribute(name, value === true ? "" : String(value));
+        }
+    }
+    el.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== ""));
+    return el;
 }
 
 function todayIn(tz) {
@@ -154,100 +174,134 @@ export class BookmeBookingWidget extends Interaction {
         } catch {
             // Old browsers: only the current zone.
         }
-        const options = zones
-            .map((z) => `<option value="${escapeHtml(z)}" ${z === this.tz ? "selected" : ""}>${escapeHtml(z.replaceAll("_", " "))}</option>`)
-            .join("");
-        return `<div class="d-flex align-items-center gap-2 mb-3 small">
-            <label for="bookme_tz" class="text-muted text-nowrap">${escapeHtml(LABELS.timesIn)}</label>
-            <select id="bookme_tz" name="bookme_tz" class="form-select form-select-sm o_bookme_tz w-auto">${options}</select>
-        </div>`;
+        const options = zones.map((z) =>
+            h("option", { value: z, selected: z === this.tz }, z.replaceAll("_", " "))
+        );
+        return h("div", { class: "d-flex align-items-center gap-2 mb-3 small" },
+            h("label", { for: "bookme_tz", class: "text-muted text-nowrap" }, LABELS.timesIn),
+            h("select", {
+                id: "bookme_tz", name: "bookme_tz", class: "form-select form-select-sm o_bookme_tz w-auto",
+            }, options),
+        );
     }
 
     renderDays() {
         if (!this.days.length) {
-            return `<p class="o_bookme_no_slots text-muted">${escapeHtml(LABELS.noTimes)}</p>
-                <button type="button" class="btn btn-outline-secondary btn-sm o_bookme_later">${escapeHtml(LABELS.lookFurtherAhead)}</button>`;
+            return [
+                h("p", { class: "o_bookme_no_slots text-muted" }, LABELS.noTimes),
+                h("button", { type: "button", class: "btn btn-outline-secondary btn-sm o_bookme_later" },
+                    LABELS.lookFurtherAhead),
+            ];
         }
-        const buttons = this.days
-            .map((day) => `<button type="button" class="btn ${this.day === day ? "btn-primary" : "btn-outline-primary"} o_bookme_day" data-date="${day.date}">${escapeHtml(this.formatDay(day.date, true))}</button>`)
-            .join("");
-        return `<h3 class="h6">${escapeHtml(LABELS.chooseADay)}</h3>
-            <div class="d-flex flex-wrap gap-2 mb-3 o_bookme_days">${buttons}</div>
-            <div class="d-flex gap-2 mb-3">
-                <button type="button" class="btn btn-link btn-sm p-0 o_bookme_earlier" ${this.from <= todayIn(this.tz) ? "hidden" : ""}>${escapeHtml(LABELS.earlier)}</button>
-                <button type="button" class="btn btn-link btn-sm p-0 o_bookme_later">${escapeHtml(LABELS.later)}</button>
-            </div>`;
+        const buttons = this.days.map((day) =>
+            h("button", {
+                type: "button",
+                class: `btn ${this.day === day ? "btn-primary" : "btn-outline-primary"} o_bookme_day`,
+                dataset: { date: day.date },
+            }, this.formatDay(day.date, true))
+        );
+        return [
+            h("h3", { class: "h6" }, LABELS.chooseADay),
+            h("div", { class: "d-flex flex-wrap gap-2 mb-3 o_bookme_days" }, buttons),
+            h("div", { class: "d-flex gap-2 mb-3" },
+                h("button", {
+                    type: "button", class: "btn btn-link btn-sm p-0 o_bookme_earlier",
+                    hidden: this.from <= todayIn(this.tz),
+                }, LABELS.earlier),
+                h("button", { type: "button", class: "btn btn-link btn-sm p-0 o_bookme_later" }, LABELS.later),
+            ),
+        ];
     }
 
     renderSlots() {
         if (!this.day) {
-            return "";
+            return [];
         }
-        const buttons = this.day.slots
-            .map((slot) => {
-                const left = _t("%s left", slot.seats_left);
-                const seats = slot.seats_left > 1 ? ` <small>(${escapeHtml(left)})</small>` : "";
-                const active = this.slot && this.slot.start === slot.start;
-                return `<button type="button" class="btn ${active ? "btn-primary" : "btn-outline-secondary"} o_bookme_slot" data-start="${escapeHtml(slot.start)}">${escapeHtml(this.formatTime(slot.start))}${seats}</button>`;
-            })
-            .join("");
-        const heading = _t("Choose a time on %s", this.formatDay(this.day.date));
-        return `<h3 class="h6">${escapeHtml(heading)}</h3>
-            <div class="d-flex flex-wrap gap-2 mb-3 o_bookme_slots">${buttons}</div>`;
+        const buttons = this.day.slots.map((slot) => {
+            const active = this.slot && this.slot.start === slot.start;
+            const seats = slot.seats_left > 1 ? [" ", h("small", {}, `(${_t("%s left", slot.seats_left)})`)] : [];
+            return h("button", {
+                type: "button",
+                class: `btn ${active ? "btn-primary" : "btn-outline-secondary"} o_bookme_slot`,
+                dataset: { start: slot.start },
+            }, this.formatTime(slot.start), seats);
+        });
+        return [
+            h("h3", { class: "h6" }, _t("Choose a time on %s", this.formatDay(this.day.date))),
+            h("div", { class: "d-flex flex-wrap gap-2 mb-3 o_bookme_slots" }, buttons),
+        ];
     }
 
     renderRescheduleForm() {
         const when = `${this.formatDay(this.day.date)}, ${this.formatTime(this.slot.start)} (${this.tz})`;
-        const label = _t("Move my appointment to %s", when);
-        return `<form class="o_bookme_reschedule_form border-top pt-3" method="post" action="${escapeHtml(this.rescheduleUrl)}">
-            <input type="hidden" name="csrf_token" value="${escapeHtml(this.csrfToken)}"/>
-            <input type="hidden" name="start" value="${escapeHtml(this.slot.start)}"/>
-            ${this.embed ? '<input type="hidden" name="embed" value="1"/>' : ""}
-            <button type="submit" class="btn btn-primary o_bookme_reschedule_confirm">${escapeHtml(label)}</button>
-        </form>`;
+        return h("form", {
+            class: "o_bookme_reschedule_form border-top pt-3", method: "post", action: this.rescheduleUrl,
+        },
+            h("input", { type: "hidden", name: "csrf_token", value: this.csrfToken }),
+            h("input", { type: "hidden", name: "start", value: this.slot.start }),
+            this.embed ? h("input", { type: "hidden", name: "embed", value: "1" }) : null,
+            h("button", { type: "submit", class: "btn btn-primary o_bookme_reschedule_confirm" },
+                _t("Move my appointment to %s", when)),
+        );
     }
 
     renderForm() {
         if (!this.slot) {
-            return "";
+            return null;
         }
         if (this.rescheduleUrl) {
             return this.renderRescheduleForm();
         }
-        let locationField = "";
+        let locationField = null;
         if (this.locations.length > 1) {
-            const options = this.locations
-                .map((loc) => `<option value="${loc.id}">${escapeHtml(loc.name)}</option>`)
-                .join("");
-            locationField = `<div class="mb-3"><label class="form-label" for="bookme_location">${escapeHtml(LABELS.where)}</label>
-                <select id="bookme_location" name="location_id" class="form-select" required>
-                <option value="">${escapeHtml(LABELS.choose)}</option>${options}</select></div>`;
+            locationField = h("div", { class: "mb-3" },
+                h("label", { class: "form-label", for: "bookme_location" }, LABELS.where),
+                h("select", { id: "bookme_location", name: "location_id", class: "form-select", required: true },
+                    h("option", { value: "" }, LABELS.choose),
+                    this.locations.map((loc) => h("option", { value: loc.id }, loc.name)),
+                ),
+            );
         }
+        const field = (label, input) => h("div", { class: "col-md-6 mb-3" },
+            h("label", { class: "form-label", for: input.id }, label), input);
         const submit = this.requiresApproval ? _t("Request to book") : _t("Book now");
-        return `<form class="o_bookme_form border-top pt-3" novalidate="novalidate">
-            <h3 class="h6">${escapeHtml(LABELS.yourDetails)}</h3>
-            <p class="text-muted small">${escapeHtml(this.formatDay(this.day.date))}, ${escapeHtml(this.formatTime(this.slot.start))} (${escapeHtml(this.tz)})</p>
-            <div class="row">
-                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_name">${escapeHtml(LABELS.name)}</label>
-                    <input id="bookme_name" name="name" class="form-control" required maxlength="128" autocomplete="name" value="${escapeHtml(this.prefill.name)}"/></div>
-                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_email">${escapeHtml(LABELS.email)}</label>
-                    <input id="bookme_email" name="email" type="email" class="form-control" required maxlength="254" autocomplete="email" value="${escapeHtml(this.prefill.email)}"/></div>
-                <div class="col-md-6 mb-3"><label class="form-label" for="bookme_phone">${escapeHtml(LABELS.phoneOptional)}</label>
-                    <input id="bookme_phone" name="phone" type="tel" class="form-control" maxlength="64" autocomplete="tel"/></div>
-            </div>
-            ${locationField}
-            <div class="mb-3"><label class="form-label" for="bookme_note">${escapeHtml(LABELS.noteOptional)}</label>
-                <textarea id="bookme_note" name="note" class="form-control" rows="3" maxlength="4000"></textarea></div>
-            <button type="submit" class="btn btn-primary o_bookme_submit" ${this.busy ? "disabled" : ""}>${escapeHtml(submit)}</button>
-        </form>`;
+        return h("form", { class: "o_bookme_form border-top pt-3", novalidate: "novalidate" },
+            h("h3", { class: "h6" }, LABELS.yourDetails),
+            h("p", { class: "text-muted small" },
+                `${this.formatDay(this.day.date)}, ${this.formatTime(this.slot.start)} (${this.tz})`),
+            h("div", { class: "row" },
+                field(LABELS.name, h("input", {
+                    id: "bookme_name", name: "name", class: "form-control", required: true,
+                    maxlength: "128", autocomplete: "name", value: this.prefill.name,
+                })),
+                field(LABELS.email, h("input", {
+                    id: "bookme_email", name: "email", type: "email", class: "form-control", required: true,
+                    maxlength: "254", autocomplete: "email", value: this.prefill.email,
+                })),
+                field(LABELS.phoneOptional, h("input", {
+                    id: "bookme_phone", name: "phone", type: "tel", class: "form-control", maxlength: "64",
+                    autocomplete: "tel",
+                })),
+            ),
+            locationField,
+            h("div", { class: "mb-3" },
+                h("label", { class: "form-label", for: "bookme_note" }, LABELS.noteOptional),
+                h("textarea", { id: "bookme_note", name: "note", class: "form-control", rows: "3", maxlength: "4000" }),
+            ),
+            h("button", { type: "submit", class: "btn btn-primary o_bookme_submit", disabled: this.busy }, submit),
+        );
     }
 
     render() {
         const error = this.error
-            ? `<div class="alert alert-danger o_bookme_error" role="alert">${escapeHtml(this.error)}</div>`
-            : "";
+            ? h("div", { class: "alert alert-danger o_bookme_error", role: "alert" }, this.error)
+            : null;
         const body = this.el.querySelector(".card-body");
-        body.innerHTML = `${this.renderTz()}${error}${this.renderDays()}${this.renderSlots()}${this.renderForm()}`;
+        body.replaceChildren(
+            ...[this.renderTz(), error, this.renderDays(), this.renderSlots(), this.renderForm()]
+                .flat()
+                .filter(Boolean)
+        );
     }
 
     async reload() {
