@@ -17,5 +17,6 @@ from . import (
     test_secret_codes,
     test_snippet,
     test_tour,
+    test_widget_xss,
     test_zoom,
 )
