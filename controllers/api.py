@@ -37,33 +37,41 @@ def read_json_body():
 
 
 def api_route(route, throttle=False, **kw):
-    """A public JSON route. The endpoint runs in a savepoint: a refused request writes
-    nothing, and every error becomes the contract's error object; no traceback ever
-    reaches the visitor. Database concurrency errors go up to Odoo, which retries the
-    whole request. With ``throttle``, attempts are counted per client address first (in
-    the database, across workers) and refused with 429 over the limit."""
+    """A public JSON route. A refused request is rolled back (it writes nothing), and
+    every error becomes the contract's error object; no traceback ever reaches the
+    visitor. Database concurrency errors go up to Odoo, which retries the whole request.
+    With ``throttle``, attempts are counted per client address first (in the database,
+    across workers), committed at once (refused attempts count too, and the counter row
+    is not held while the booking runs), and refused with 429 over the limit. The booking
+    actions commit themselves before their outside calls (``_bookme_public_*``)."""
     def decorator(func):
         @functools.wraps(func)
         def wrapper(self, *args, **kwargs):
-            if throttle and not request.env["bookme.throttle"].sudo()._hit(
-                f"book:{request.httprequest.remote_addr}"
-            ):
-                return error_response(common.bad(
-                    "throttled",
-                    request.env._("Too many booking attempts. Please wait a few minutes and "
-                                  "try again."),
-                    status=429,
-                ))
+            cr = request.env.cr
+            if throttle:
+                allowed = request.env["bookme.throttle"].sudo()._hit(
+                    f"book:{request.httprequest.remote_addr}"
+                )
+                cr.commit()
+                if not allowed:
+                    return error_response(common.bad(
+                        "throttled",
+                        request.env._("Too many booking attempts. Please wait a few minutes "
+                                      "and try again."),
+                        status=429,
+                    ))
             try:
-                with request.env.cr.savepoint():
-                    return func(self, *args, **kwargs)
+                return func(self, *args, **kwargs)
             except BookmeError as exc:
+                cr.rollback()
                 return error_response(exc)
             except (psycopg2.Error, ConcurrencyError):
                 raise
             except (UserError, ValidationError) as exc:
+                cr.rollback()
                 return error_response(common.bad("invalid", str(exc.args[0])))
             except Exception:
+                cr.rollback()
                 _logger.exception("Book Me API: unexpected error on %s", request.httprequest.path)
                 return error_response(common.bad(
                     "server_error",
@@ -95,13 +103,11 @@ class BookmeApi(http.Controller):
         data = read_json_body()
         values = common.parse_booking_input(data, etype)
         invite = common.parse_invite(data.get("invite"), host)
-        booking = request.env["bookme.booking"].sudo()._bookme_create(
-            etype, **values, **common.invite_booking_kwargs(invite, values["email"])
+        booking, email_sent = request.env["bookme.booking"].sudo()._bookme_public_book(
+            etype, values, invite
         )
-        if invite:
-            request.env["bookme.invite"]._bookme_link_booking(booking, invite)
         payload = booking._bookme_public_dict(values["guest_tz"])
-        payload["email_sent"] = booking._bookme_send_guest_mail_now()
+        payload["email_sent"] = email_sent
         return json_response({"booking": payload}, status=201)
 
     @api_route(f"{API}/bookings/<string:token>/cancel", methods=["POST"])
@@ -109,14 +115,12 @@ class BookmeApi(http.Controller):
         booking = common.find_booking(token)
         data = read_json_body()
         reason = common.parse_text(data, "reason", 2000)
-        booking._bookme_guest_cancel(reason=reason)
-        booking._bookme_send_guest_mail_now()
+        booking._bookme_public_cancel(reason=reason)
         return json_response({"booking": booking._bookme_public_dict()})
 
     @api_route(f"{API}/bookings/<string:token>/reschedule", methods=["POST"])
     def reschedule(self, token, **_kw):
         booking = common.find_booking(token)
         start = common.parse_start(read_json_body().get("start"))
-        booking._bookme_guest_reschedule(start)
-        booking._bookme_send_guest_mail_now()
+        booking._bookme_public_reschedule(start)
         return json_response({"booking": booking._bookme_public_dict()})

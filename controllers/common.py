@@ -183,14 +183,6 @@ def parse_invite(token, host):
     return invite
 
 
-def invite_booking_kwargs(invite, email):
-    """``partner``/``lead`` keyword arguments of ``_bookme_create`` for an invitation."""
-    if not invite:
-        return {}
-    partner = request.env["bookme.invite"]._bookme_booking_partner(invite, email)
-    return {"partner": partner, "lead": invite.lead}
-
-
 def invite_page_values(token, host):
     """Render values of a booking page opened with ``?invite=``: the pre-filled name and
     email and the token for the widget, or a warning when the link is not valid."""

@@ -131,12 +131,11 @@ class BookmePages(http.Controller):
     def cancel_do(self, token, embed=None, reason=None, **_kw):
         booking = self._or_404(common.find_booking, token)
         try:
-            booking._bookme_guest_cancel(reason=(reason or "").strip()[:2000] or None)
+            mail_sent = booking._bookme_public_cancel(reason=(reason or "").strip()[:2000] or None)
         except BookmeError as exc:
             request.env.cr.rollback()
             return self._message(request.env._("Cannot cancel"), str(exc.args[0]),
                                  embed=embed, status=exc.status, booking=booking)
-        mail_sent = booking._bookme_send_guest_mail_now()
         return self._render("crm_bookme.cancelled_page", {
             "booking": booking, "mail_failed": not mail_sent,
         }, embed=embed)
@@ -173,12 +172,11 @@ class BookmePages(http.Controller):
     def reschedule_do(self, token, start=None, embed=None, **_kw):
         booking = self._or_404(common.find_booking, token)
         try:
-            booking._bookme_guest_reschedule(common.parse_start(start))
+            booking._bookme_public_reschedule(common.parse_start(start))
         except BookmeError as exc:
             request.env.cr.rollback()
             return self._message(request.env._("Cannot reschedule"), str(exc.args[0]),
                                  embed=embed, status=exc.status, booking=booking)
-        booking._bookme_send_guest_mail_now()
         suffix = "&embed=1" if embed else ""
         return request.redirect(f"/book/booking/{booking.sudo().access_token}?moved=1{suffix}")
 

@@ -1,5 +1,6 @@
 from . import (
     bookme_booking,
+    bookme_booking_outside,
     bookme_booking_zoom,
     bookme_code,
     bookme_code_attempt,

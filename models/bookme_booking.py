@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
+import psycopg2
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -102,6 +103,11 @@ class BookmeBooking(models.Model):
     internal_note = fields.Text()
     client_message = fields.Text("Message to the Client")
     cancel_reason = fields.Text("Cancellation Reason")
+    guest_mail_failed = fields.Boolean(
+        "Guest Email Failed", readonly=True, copy=False,
+        help="The last email to the guest could not be prepared (its template failed); "
+        "the host got a note and a to-do.",
+    )
     idempotency_key = fields.Char(copy=False, readonly=True)
     start_display = fields.Char("When", compute="_compute_start_display")
     manage_url = fields.Char("Guest Page", compute="_compute_manage_url")
@@ -179,7 +185,9 @@ class BookmeBooking(models.Model):
 
         Runs with the rights of whoever calls it (sudo for the public pages). The slot is
         re-checked with the engine after taking the host lock, so two workers booking the
-        same host at once are serialised in the database and never both succeed.
+        same host at once are serialised in the database and never both succeed. Outside
+        calls (Zoom, emails) are queued for after the commit (``bookme_booking_outside``);
+        the public pages go through ``_bookme_public_book``, which commits and makes them.
         """
         etype = etype.sudo()
         self = self.sudo()
@@ -489,7 +497,12 @@ class BookmeBooking(models.Model):
     # --- Notifications ---------------------------------------------------------------------
 
     def _bookme_notify(self, what, **ctx):
-        """Email the guest and the host, and drop a notice in the host's Odoo inbox."""
+        """Email the guest and the host, and drop a notice in the host's Odoo inbox, once
+        the transaction has committed (a template that fails then cannot undo the change;
+        the host is told instead). ``ctx`` values must be plain (strings, numbers)."""
+        if not self.env.context.get("bookme_after_commit"):
+            self._bookme_after_commit("_bookme_notify", what, **ctx)
+            return
         templates = {
             "created": ("mail_template_booking_guest_confirmed", "mail_template_booking_host_new"),
             "requested": ("mail_template_booking_guest_requested", "mail_template_booking_host_new"),
@@ -502,16 +515,53 @@ class BookmeBooking(models.Model):
             key = "requested" if what == "created" and booking.state == "requested" else what
             guest_xmlid, host_xmlid = templates[key]
             attachment = booking._bookme_ics_attachment()
-            booking.with_context(**ctx)._bookme_send_template(guest_xmlid, attachment)
+            booking.with_context(**ctx)._bookme_send_template(guest_xmlid, attachment, guest=True)
             booking.with_context(**ctx)._bookme_send_template(host_xmlid, attachment)
             booking._bookme_inbox_notice(key)
 
-    def _bookme_send_template(self, xmlid, attachment=None):
+    def _bookme_send_template(self, xmlid, attachment=None, guest=False):
+        """Queue the email of template ``xmlid``. A template that fails to render (an
+        edited template with an error) is logged and the host told; the booking stands."""
+        self.ensure_one()
         template = self.env.ref(f"crm_bookme.{xmlid}", raise_if_not_found=False)
         if not template:
             return
         email_values = {"attachment_ids": [Command.link(attachment.id)]} if attachment else None
-        template.sudo().send_mail(self.id, email_values=email_values)
+        try:
+            with self.env.cr.savepoint():
+                template.sudo().send_mail(self.id, email_values=email_values)
+        except psycopg2.errors.SerializationFailure:
+            raise
+        except Exception as exc:  # a broken template must never lose a booking
+            _logger.exception("Book Me: email template %s failed for booking %s", xmlid, self.id)
+            self._bookme_mail_failed(template, exc, guest=guest)
+            return
+        if guest and self.guest_mail_failed:
+            self.sudo().guest_mail_failed = False
+
+    def _bookme_mail_failed(self, template, error, guest=False):
+        """Tell the host (chatter note and to-do, in the host's language) that an email of
+        this booking could not be prepared."""
+        booking = self.sudo().with_context(lang=self.user_id.lang or self.env.lang)
+        if guest:
+            booking.guest_mail_failed = True
+        summary = booking.env._("Book Me email not sent")
+        body = booking.env._(
+            'The email "%(template)s" of this booking could not be prepared (%(error)s). '
+            "The booking is saved all the same; have the template fixed in Settings > "
+            "Technical > Email Templates.",
+            template=template.name, error=str(error)[:300] or type(error).__name__,
+        )
+        if guest:
+            body = booking.env._("%(problem)s %(guest)s was not emailed: let them know yourself.",
+                                 problem=body, guest=booking.partner_id.name)
+        booking.message_post(
+            body=body, subject=summary, message_type="comment", subtype_xmlid="mail.mt_note",
+            author_id=booking.env.ref("base.partner_root").id,
+        )
+        booking.activity_schedule(
+            "mail.mail_activity_data_todo", summary=summary, note=body, user_id=booking.user_id.id,
+        )
 
     def _bookme_inbox_notice(self, what):
         self.ensure_one()
@@ -557,10 +607,11 @@ class BookmeBooking(models.Model):
         return True
 
     def _bookme_guest_mail_pending(self):
-        """Whether an email to the guest is still waiting in the queue (the mail server was
-        missing or failing when we tried to send it right away)."""
+        """Whether the guest's last email did not go out: it is still waiting in the queue
+        (the mail server was missing or failing when we tried to send it right away), or
+        it could not be prepared at all (its template failed)."""
         self.ensure_one()
-        return bool(self.env["mail.mail"].sudo().search_count([
+        return self.sudo().guest_mail_failed or bool(self.env["mail.mail"].sudo().search_count([
             ("model", "=", self._name), ("res_id", "=", self.id),
             ("recipient_ids", "in", self.partner_id.ids),
             ("state", "in", ("outgoing", "exception")),

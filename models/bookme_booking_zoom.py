@@ -12,15 +12,32 @@ _logger = logging.getLogger(__name__)
 class BookmeBooking(models.Model):
     """Zoom locations: a Zoom meeting per booked calendar event, through Zoom's API.
 
-    Zoom being down, slow or misconfigured never undoes a booking: the booking stays
-    confirmed, and the host finds a note in its chatter and a to-do activity.
+    Zoom is called after the booking's transaction has committed (see
+    ``bookme_booking_outside``), never under the host lock: the event gets its link in a
+    follow-up transaction, and the meeting of a cancelled event is deleted only once the
+    cancellation is committed. Zoom being down, slow or misconfigured never undoes a
+    booking: the booking stays confirmed, and the host finds a note in its chatter and a
+    to-do activity.
     """
 
     _inherit = "bookme.booking"
 
     def _bookme_online_meeting_open(self, event):
         super()._bookme_online_meeting_open(event)
-        if self.location_id.online_provider != "zoom" or event.bookme_zoom_meeting_id:
+        if self.location_id.online_provider == "zoom" and not event.bookme_zoom_meeting_id:
+            self._bookme_after_commit("_bookme_zoom_create", event.id)
+
+    def _bookme_online_meeting_close(self, event):
+        super()._bookme_online_meeting_close(event)
+        if event.sudo().bookme_zoom_meeting_id:
+            self._bookme_after_commit("_bookme_zoom_delete", event.id)
+
+    def _bookme_zoom_create(self, event_id):
+        """After the commit: create the Zoom meeting of the booking's new event and give
+        the event its link."""
+        self.ensure_one()
+        event = self.env["calendar.event"].sudo().browse(event_id).exists()
+        if not event or not event.active or event.bookme_zoom_meeting_id:
             return
         try:
             meeting_id, join_url = self.env["bookme.zoom"]._zoom_create_meeting(
@@ -31,15 +48,20 @@ class BookmeBooking(models.Model):
         except Exception as exc:  # Zoom must never break a booking
             self._bookme_zoom_failed("create", exc)
             return
-        event.sudo().with_context(no_mail_to_attendees=True).write({
+        event.with_context(no_mail_to_attendees=True).write({
             "bookme_zoom_meeting_id": meeting_id,
             "videocall_location": join_url,
         })
 
-    def _bookme_online_meeting_close(self, event):
-        super()._bookme_online_meeting_close(event)
-        meeting_id = event.sudo().bookme_zoom_meeting_id
-        if not meeting_id:
+    def _bookme_zoom_delete(self, event_id):
+        """After the cancellation's commit: delete the Zoom meeting of the booking's
+        archived event."""
+        self.ensure_one()
+        event = self.env["calendar.event"].sudo().with_context(active_test=False).browse(
+            event_id
+        ).exists()
+        meeting_id = event.bookme_zoom_meeting_id
+        if not meeting_id or event.active:
             return
         try:
             self.env["bookme.zoom"]._zoom_delete_meeting(meeting_id)
@@ -49,7 +71,7 @@ class BookmeBooking(models.Model):
             self._bookme_zoom_failed("delete", exc, meeting_id=meeting_id)
             return
         # The link is dead now: the cancellation email must not offer it.
-        event.sudo().with_context(no_mail_to_attendees=True).write({
+        event.with_context(no_mail_to_attendees=True).write({
             "bookme_zoom_meeting_id": False,
             "videocall_location": False,
         })
