@@ -14,6 +14,7 @@ from . import (
     test_mail_delivery,
     test_modes,
     test_my_availability,
+    test_outside_calls,
     test_secret_codes,
     test_snippet,
     test_tour,

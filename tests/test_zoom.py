@@ -34,6 +34,8 @@ class FakeZoom:
         self.meetings = {}  # id -> join_url
         self.fail_status = None  # answer every request with this status
         self.hang = None  # a threading.Event: hold every request until it is set
+        self.hold = None  # a threading.Event: delay every request until it is set, then answer
+        self.arrived = threading.Event()  # set by the first request
         self.next_id = 85000000001
 
     def join_url(self, meeting_id):
@@ -61,6 +63,9 @@ class ZoomHandler(BaseHTTPRequestHandler):
         """Reads the body; returns False when the request was already answered."""
         length = int(self.headers.get("Content-Length") or 0)
         self.body = self.rfile.read(length) if length else b""
+        self.fake.arrived.set()
+        if self.fake.hold is not None:
+            self.fake.hold.wait(30)
         if self.fake.hang is not None:
             self.fake.hang.wait(30)
             return False
