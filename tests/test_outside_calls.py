@@ -49,6 +49,8 @@ class HangingSmtp:
             return self.changed.wait_for(lambda: len(self.connections) >= count, timeout)
 
     def close(self):
+        if self.closed:
+            return
         self.closed = True
         self.thread.join(5)
         for conn in self.connections:
@@ -176,7 +178,15 @@ class OutsideCallsCase(BaseCase):
         thread = threading.Thread(target=self.book_in_worker, args=args, kwargs=kwargs,
                                   daemon=True)
         thread.start()
+        self.addCleanup(self._join, thread)  # before the records go, even if a test fails
         return thread
+
+    def _join(self, thread):
+        self.release()
+        thread.join(2 * WAIT)
+
+    def release(self):
+        """Let every held outside call finish (the slow server answers or hangs up)."""
 
 
 @tagged("post_install", "-at_install")
@@ -209,6 +219,9 @@ class TestSlowSmtp(OutsideCallsCase):
                 env["ir.mail_server"].browse(ids[1]).unlink()
                 env["ir.mail_server"].browse(ids[0]).action_unarchive()
         self.addCleanup(restore)
+
+    def release(self):
+        self.smtp.close()
 
     def test_hanging_smtp_does_not_hold_the_host(self):
         results = {}
@@ -271,6 +284,9 @@ class TestSlowZoom(OutsideCallsCase):
             "crm_bookme.zoom_api_url": f"http://127.0.0.1:{port}/v2",
             "crm_bookme.zoom_oauth_url": f"http://127.0.0.1:{port}/oauth/token",
         })
+
+    def release(self):
+        self.fake.hold.set()
 
     def test_slow_zoom_does_not_hold_the_host(self):
         results = {}
