@@ -91,7 +91,9 @@ class BookmeBooking(models.Model):
                 cr.postcommit.add(lambda: _run_in_new_cursor(cr.dbname, queue, context))
         queue.append((method, self.ids, args, kwargs))
         if _simulated_commits(cr) and not data.get(CLAIM_KEY):
-            self._bookme_run_after_commit(self._bookme_take_queue())
+            # As if the transaction had just committed; each step in a savepoint only, so
+            # that nothing here commits or rolls back the test's own transaction.
+            self._bookme_run_after_commit(self._bookme_take_queue(), commit=False)
 
     def _bookme_take_queue(self):
         """Take (and empty) this transaction's queue of after-commit steps."""
@@ -102,9 +104,10 @@ class BookmeBooking(models.Model):
         return work
 
     @api.model
-    def _bookme_run_after_commit(self, work):
-        """Run queued steps, each in its own transaction. Nothing here may undo or hide
-        the booking, already committed: a step that fails is logged and rolled back."""
+    def _bookme_run_after_commit(self, work, commit=True):
+        """Run queued steps, each in its own transaction (with ``commit``; else each in a
+        savepoint of the current one). Nothing here may undo or hide the booking, already
+        committed: a step that fails is logged and rolled back."""
         cr = self.env.cr
         for method, ids, args, kwargs in work:
             records = self.sudo().with_context(bookme_after_commit=True).browse(ids).exists()
@@ -113,10 +116,12 @@ class BookmeBooking(models.Model):
             try:
                 with cr.savepoint():
                     getattr(records, method)(*args, **kwargs)
-                _commit(cr)
+                if commit:
+                    _commit(cr)
             except Exception:
                 _logger.exception("Book Me: after-commit step %s of bookings %s failed", method, ids)
-                _rollback(cr)
+                if commit:
+                    _rollback(cr)
 
     def _bookme_commit_and_call_out(self):
         """End the booking's transaction, then make its outside calls: the queued steps
