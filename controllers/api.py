@@ -52,7 +52,8 @@ def api_route(route, throttle=False, **kw):
                 allowed = request.env["bookme.throttle"].sudo()._hit(
                     f"book:{request.httprequest.remote_addr}"
                 )
-                cr.commit()
+                # Counted for good, even if the request is refused and rolled back below.
+                cr.commit()  # pylint: disable=invalid-commit
                 if not allowed:
                     return error_response(common.bad(
                         "throttled",

@@ -500,9 +500,10 @@ class BookmeBooking(models.Model):
         """Email the guest and the host, and drop a notice in the host's Odoo inbox, once
         the transaction has committed (a template that fails then cannot undo the change;
         the host is told instead). ``ctx`` values must be plain (strings, numbers)."""
-        if not self.env.context.get("bookme_after_commit"):
-            self._bookme_after_commit("_bookme_notify", what, **ctx)
-            return
+        self._bookme_after_commit("_bookme_notify_now", what, **ctx)
+
+    def _bookme_notify_now(self, what, **ctx):
+        """What :meth:`_bookme_notify` queues: the emails and the inbox notice."""
         templates = {
             "created": ("mail_template_booking_guest_confirmed", "mail_template_booking_host_new"),
             "requested": ("mail_template_booking_guest_requested", "mail_template_booking_host_new"),
@@ -515,17 +516,30 @@ class BookmeBooking(models.Model):
             key = "requested" if what == "created" and booking.state == "requested" else what
             guest_xmlid, host_xmlid = templates[key]
             attachment = booking._bookme_ics_attachment()
-            booking.with_context(**ctx)._bookme_send_template(guest_xmlid, attachment, guest=True)
+            booking.with_context(**ctx)._bookme_send_template(guest_xmlid, attachment)
             booking.with_context(**ctx)._bookme_send_template(host_xmlid, attachment)
             booking._bookme_inbox_notice(key)
 
-    def _bookme_send_template(self, xmlid, attachment=None, guest=False):
-        """Queue the email of template ``xmlid``. A template that fails to render (an
-        edited template with an error) is logged and the host told; the booking stands."""
+    def _bookme_send_template(self, xmlid, attachment=None, ics=False):
+        """Queue the email of template ``xmlid`` (with the booking's .ics file if
+        ``attachment`` is one or ``ics`` is set). A template that fails to render (an
+        edited template with an error) is logged and the host told; the booking stands.
+
+        Called inside a booking transaction, the email is written after the commit
+        (with the context of the call), when outside calls have given the event its
+        meeting link: an .ics given then is made again at that time."""
         self.ensure_one()
+        if not self.env.context.get("bookme_after_commit"):
+            if attachment:
+                attachment.sudo().unlink()
+            self._bookme_after_commit("_bookme_send_template", xmlid, ics=bool(attachment or ics))
+            return
         template = self.env.ref(f"crm_bookme.{xmlid}", raise_if_not_found=False)
         if not template:
             return
+        if ics and not attachment:
+            attachment = self._bookme_ics_attachment()
+        guest = "_guest_" in xmlid
         email_values = {"attachment_ids": [Command.link(attachment.id)]} if attachment else None
         try:
             with self.env.cr.savepoint():

@@ -52,7 +52,8 @@ def _commit(cr):
     if test and cr is getattr(test, "cr", None):
         cr.flush()
     else:
-        cr.commit()
+        # The booking path ends here: its locks go, before any outside call.
+        cr.commit()  # pylint: disable=invalid-commit
 
 
 def _rollback(cr):
@@ -89,7 +90,7 @@ class BookmeBooking(models.Model):
             if not _simulated_commits(cr):
                 context = {k: v for k, v in self.env.context.items() if k in ("lang", "tz")}
                 cr.postcommit.add(lambda: _run_in_new_cursor(cr.dbname, queue, context))
-        queue.append((method, self.ids, args, kwargs))
+        queue.append((method, self.ids, args, kwargs, dict(self.env.context)))
         if _simulated_commits(cr) and not data.get(CLAIM_KEY):
             # As if the transaction had just committed; each step in a savepoint only, so
             # that nothing here commits or rolls back the test's own transaction.
@@ -109,8 +110,9 @@ class BookmeBooking(models.Model):
         savepoint of the current one). Nothing here may undo or hide the booking, already
         committed: a step that fails is logged and rolled back."""
         cr = self.env.cr
-        for method, ids, args, kwargs in work:
-            records = self.sudo().with_context(bookme_after_commit=True).browse(ids).exists()
+        for method, ids, args, kwargs, context in work:
+            records = self.sudo().with_context(context, bookme_after_commit=True).browse(ids)
+            records = records.exists()
             if not records:
                 continue
             try:

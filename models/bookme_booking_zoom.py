@@ -23,14 +23,16 @@ class BookmeBooking(models.Model):
     _inherit = "bookme.booking"
 
     def _bookme_online_meeting_open(self, event):
-        super()._bookme_online_meeting_open(event)
+        res = super()._bookme_online_meeting_open(event)
         if self.location_id.online_provider == "zoom" and not event.bookme_zoom_meeting_id:
             self._bookme_after_commit("_bookme_zoom_create", event.id)
+        return res
 
     def _bookme_online_meeting_close(self, event):
-        super()._bookme_online_meeting_close(event)
+        res = super()._bookme_online_meeting_close(event)
         if event.sudo().bookme_zoom_meeting_id:
             self._bookme_after_commit("_bookme_zoom_delete", event.id)
+        return res
 
     def _bookme_zoom_create(self, event_id):
         """After the commit: create the Zoom meeting of the booking's new event and give
