@@ -68,9 +68,12 @@ def _run_in_new_cursor(dbname, queue, context):
         return
     work = list(queue)
     queue.clear()
-    with Registry(dbname).cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, context)
-        env["bookme.booking"]._bookme_run_after_commit(work)
+    try:
+        with Registry(dbname).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, context)
+            env["bookme.booking"]._bookme_run_after_commit(work)
+    except Exception:  # a post-commit hook must not turn a committed change into an error
+        _logger.exception("Book Me: after-commit steps %s failed", [step[0] for step in work])
 
 
 class BookmeBooking(models.Model):
