@@ -1,5 +1,9 @@
 from . import (
+    bookme_automation,
+    bookme_automation_log,
     bookme_booking,
+    bookme_booking_automation,
+    bookme_booking_checkin,
     bookme_booking_outside,
     bookme_booking_zoom,
     bookme_code,

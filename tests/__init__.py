@@ -1,6 +1,8 @@
 from . import (
     test_access_rights,
     test_api,
+    test_automation_concurrency,
+    test_automations,
     test_backend_actions,
     test_booking,
     test_calendar_view,

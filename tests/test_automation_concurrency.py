@@ -1,0 +1,120 @@
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import DummyRLock, Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+
+from odoo.addons.crm_bookme.models.bookme_automation_log import BookmeAutomationLog
+
+
+@tagged("post_install", "-at_install")
+class TestAutomationCronRace(BaseCase):
+    """Two automation crons at once, each on its own committed database cursor (as two cron
+    workers would run): every due email is sent exactly once."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        lock_patcher = patch.object(Registry, "_lock", DummyRLock())
+        lock_patcher.start()
+        self.addCleanup(lock_patcher.stop)
+        day = datetime.now(timezone.utc).date() + timedelta(days=14)
+        suffix = uuid.uuid4().hex[:8]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            host = env["res.users"].create({
+                "name": "Race Host", "login": f"bookme_autorace_{suffix}", "tz": "UTC",
+                "group_ids": [(4, env.ref("crm_bookme.group_bookme_user").id)],
+                "bookme_enabled": True, "bookme_slug": f"autorace-{suffix}",
+            })
+            calendar = env["resource.calendar"].create({
+                "name": "Race hours", "tz": "UTC",
+                "attendance_ids": [(0, 0, {"name": "d", "dayofweek": str(d), "hour_from": 0.0,
+                                           "hour_to": 24.0, "day_period": "morning"})
+                                   for d in range(7)],
+            })
+            host.resource_calendar_id = calendar
+            etype = env["bookme.event.type"].create({
+                "name": "Race", "slug": "race", "user_id": host.id, "duration": 30,
+                "min_notice": 0,
+            })
+            template = env.ref("crm_bookme.mail_template_automation_thanks")
+            rule = env["bookme.automation"].with_user(host).create({
+                "name": f"Race thanks {suffix}", "trigger": "booked", "action": "email_client",
+                "template_id": template.id, "event_type_ids": [(6, 0, etype.ids)],
+            })
+            bookings = env["bookme.booking"]
+            for i in range(6):
+                start = datetime(day.year, day.month, day.day, 8 + i, 0, tzinfo=timezone.utc)
+                bookings |= env["bookme.booking"]._bookme_create(
+                    etype, start, f"Racer {i}", f"racer{i}-{suffix}@example.com")
+            self.ids = {"host": host.id, "type": etype.id, "rule": rule.id,
+                        "bookings": bookings.ids, "calendar": calendar.id}
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            bookings = env["bookme.booking"].browse(self.ids["bookings"])
+            env["mail.mail"].search([("model", "=", "bookme.booking"),
+                                     ("res_id", "in", bookings.ids)]).unlink()
+            env["bookme.automation"].browse(self.ids["rule"]).unlink()
+            events, partners, leads = bookings.calendar_event_id, bookings.partner_id, bookings.lead_id
+            bookings.unlink()
+            events.unlink()
+            leads.unlink()
+            env["bookme.host.lock"].search([("user_id", "=", self.ids["host"])]).unlink()
+            host = env["res.users"].browse(self.ids["host"])
+            host.bookme_personal_type_id.with_context(bookme_force=True).unlink()
+            env["bookme.event.type"].browse(self.ids["type"]).unlink()
+            host.write({"active": False, "bookme_enabled": False, "bookme_slug": False})
+            partners.filtered(lambda p: not p.user_ids).write({"active": False})
+
+    def test_two_crons_at_once_send_each_email_once(self):
+        barrier = threading.Barrier(2, timeout=30)
+        errors = []
+        original = BookmeAutomationLog._bookme_perform
+
+        def slow_perform(log, rule):
+            time.sleep(0.2)  # keep both crons busy at the same time
+            return original(log, rule)
+
+        def cron_worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait()
+                    env["bookme.automation"]._cron_run(batch_size=1)
+            except Exception as exc:
+                errors.append(exc)
+
+        with patch.object(BookmeAutomationLog, "_bookme_perform", slow_perform):
+            threads = [threading.Thread(target=cron_worker) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(120)
+        self.assertFalse(any(t.is_alive() for t in threads))
+        self.assertFalse(errors, errors)
+
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            logs = env["bookme.automation.log"].search([("automation_id", "=", self.ids["rule"])])
+            self.assertEqual(len(logs), 6)
+            self.assertEqual(set(logs.mapped("state")), {"done"})
+            mails = env["mail.mail"].search([
+                ("model", "=", "bookme.booking"), ("res_id", "in", self.ids["bookings"]),
+                ("subject", "like", "Thank you for coming"),
+            ])
+            self.assertEqual(len(mails), 6, "one email per booking, not two")
+            self.assertEqual(sorted(mails.mapped("res_id")), sorted(self.ids["bookings"]))
+            # And a third run afterwards changes nothing.
+            env["bookme.automation"]._cron_run()
+            self.assertEqual(env["mail.mail"].search_count([
+                ("model", "=", "bookme.booking"), ("res_id", "in", self.ids["bookings"]),
+                ("subject", "like", "Thank you for coming"),
+            ]), 6)
