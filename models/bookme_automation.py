@@ -64,7 +64,7 @@ class BookmeAutomation(models.Model):
     )
     staff_user_ids = fields.Many2many("res.users", string="Staff to Notify",
                                       domain=[("share", "=", False)])
-    delay = fields.Integer("Delay", default=0, help="0 = immediately.")
+    delay = fields.Integer(default=0, help="0 = immediately.")
     delay_unit = fields.Selection(
         [("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days")],
         required=True, default="hours",
@@ -101,7 +101,7 @@ class BookmeAutomation(models.Model):
         for rule in self:
             rule.log_count = counts.get(rule, 0)
 
-    @api.depends("trigger", "nth", "days", "event_type_ids", "action", "template_id",
+    @api.depends("trigger", "nth", "nth_choice", "days", "event_type_ids", "action", "template_id",
                  "staff_user_ids", "delay", "delay_unit", "once_per_client")
     def _compute_summary(self):
         for rule in self:
@@ -112,52 +112,58 @@ class BookmeAutomation(models.Model):
         in for the 10th time in Yoga class, 2 days later, email the client 'Loyalty offer',
         once per client." """
         self.ensure_one()
-        _ = self.env._
         names = self.event_type_ids.mapped("name")
         types = (
-            _("any event type") if not names
+            self.env._("any event type") if not names
             else names[0] if len(names) == 1
-            else _("%(list)s or %(last)s", list=", ".join(names[:-1]), last=names[-1])
+            else self.env._("%(list)s or %(last)s", list=", ".join(names[:-1]), last=names[-1])
         )
-        ordinals = {5: _("5th"), 10: _("10th"), 15: _("15th")}
+        ordinals = {5: self.env._("5th"), 10: self.env._("10th"), 15: self.env._("15th")}
+        # The form edits the choice; the stored number follows on save.
+        nth = int(self.nth_choice) if self.nth_choice else self.nth
         triggers = {
-            "booked": _("When a client books %(types)s", types=types),
-            "cancelled": _("When a client cancels %(types)s", types=types),
-            "first_checkin": _("When a client is checked in for the first time in %(types)s",
-                               types=types),
-            "nth_checkin": _("When a client is checked in for the %(nth)s time in %(types)s",
-                             nth=ordinals.get(self.nth, self.nth), types=types),
-            "checkin": _("When a client is checked in to %(types)s", types=types),
-            "last_checkin_days_ago": _(
+            "booked": self.env._("When a client books %(types)s", types=types),
+            "cancelled": self.env._("When a client cancels %(types)s", types=types),
+            "first_checkin": self.env._(
+                "When a client is checked in for the first time in %(types)s", types=types),
+            "nth_checkin": self.env._(
+                "When a client is checked in for the %(nth)s time in %(types)s",
+                nth=ordinals.get(nth, nth), types=types),
+            "checkin": self.env._("When a client is checked in to %(types)s", types=types),
+            "last_checkin_days_ago": self.env._(
                 "When a client was last checked in to %(types)s %(days)s days ago",
                 types=types, days=self.days),
-            "session_start": _("When a session of %(types)s starts", types=types),
-            "session_end": _("When a session of %(types)s ends", types=types),
+            "session_start": self.env._("When a session of %(types)s starts", types=types),
+            "session_end": self.env._("When a session of %(types)s ends", types=types),
         }
         parts = [triggers.get(self.trigger, "")]
         if self.trigger != "last_checkin_days_ago":
             units = {
-                "minutes": _("%(n)s minutes later", n=self.delay),
-                "hours": _("%(n)s hours later", n=self.delay),
-                "days": _("%(n)s days later", n=self.delay),
+                "minutes": self.env._("%(n)s minutes later", n=self.delay),
+                "hours": self.env._("%(n)s hours later", n=self.delay),
+                "days": self.env._("%(n)s days later", n=self.delay),
             }
-            singular = {"minutes": _("1 minute later"), "hours": _("1 hour later"),
-                        "days": _("1 day later")}
+            singular = {
+                "minutes": self.env._("1 minute later"),
+                "hours": self.env._("1 hour later"),
+                "days": self.env._("1 day later"),
+            }
             if not self.delay:
-                parts.append(_("immediately"))
+                parts.append(self.env._("immediately"))
             else:
                 parts.append((singular if self.delay == 1 else units)[self.delay_unit])
-        template = self.template_id.name or _("(no template chosen)")
+        template = self.template_id.name or self.env._("(no template chosen)")
         if self.action == "email_client":
-            parts.append(_("email the client '%(template)s'", template=template))
+            parts.append(self.env._("email the client '%(template)s'", template=template))
         elif self.action == "email_staff":
-            staff = ", ".join(self.staff_user_ids.mapped("name")) or _("(no staff chosen)")
-            parts.append(_("email %(staff)s '%(template)s' and notify them in Odoo",
-                           staff=staff, template=template))
+            staff = (", ".join(self.staff_user_ids.mapped("name"))
+                     or self.env._("(no staff chosen)"))
+            parts.append(self.env._("email %(staff)s '%(template)s' and notify them in Odoo",
+                                    staff=staff, template=template))
         else:
-            parts.append(_("schedule an activity for the host"))
+            parts.append(self.env._("schedule an activity for the host"))
         if self.once_per_client:
-            parts.append(_("once per client"))
+            parts.append(self.env._("once per client"))
         return ", ".join(p for p in parts if p) + "."
 
     @api.depends("trigger", "action")
@@ -280,7 +286,7 @@ class BookmeAutomation(models.Model):
         return domain
 
     def _bookme_sessions(self, engine_rule, now):
-        since = self.scanned_until and as_utc(self.scanned_until)
+        since = as_utc(self.scanned_until) if self.scanned_until else None
         lo, hi = au.session_window(engine_rule, since, now)
         moment = "start" if self.trigger == "session_start" else "stop"
         domain = self._bookme_scope_domain() & Domain(moment, "<=", as_naive(hi))
@@ -291,7 +297,7 @@ class BookmeAutomation(models.Model):
             engine_rule, [b._bookme_engine_booking() for b in bookings], since, now)
 
     def _bookme_absences(self, engine_rule, now):
-        since = self.scanned_until and as_utc(self.scanned_until)
+        since = as_utc(self.scanned_until) if self.scanned_until else None
         start = au.scan_start(engine_rule, since)
         lo = start - au.delay_of(engine_rule) if start else None
         hi = now - au.delay_of(engine_rule)

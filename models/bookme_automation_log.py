@@ -31,9 +31,9 @@ class BookmeAutomationLog(models.Model):
     _order = "due_at desc, id desc"
     _rec_name = "automation_id"
 
-    automation_id = fields.Many2one("bookme.automation", "Automation", required=True,
+    automation_id = fields.Many2one("bookme.automation", required=True,
                                     index=True, ondelete="cascade")
-    booking_id = fields.Many2one("bookme.booking", "Booking", index=True, ondelete="cascade")
+    booking_id = fields.Many2one("bookme.booking", index=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", "Client", index=True, ondelete="cascade")
     host_id = fields.Many2one(related="booking_id.user_id", string="Host")
     trigger = fields.Selection(TRIGGERS, required=True, readonly=True)
@@ -80,6 +80,9 @@ class BookmeAutomationLog(models.Model):
             SQL(", ").join(rows),
         ))
         logs = self.browse(row[0] for row in self.env.cr.fetchall())
+        # Rows written in SQL: what the ORM holds of the runs' lists is out of date.
+        self.env["bookme.automation"].invalidate_model(["log_ids", "log_count"])
+        self.env["bookme.booking"].invalidate_model(["automation_log_ids", "automation_log_count"])
         if logs:
             self._bookme_wake_cron([o.due_at for o in occasions])
         return logs

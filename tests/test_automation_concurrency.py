@@ -79,7 +79,10 @@ class TestAutomationCronRace(BaseCase):
         errors = []
         original = BookmeAutomationLog._bookme_perform
 
+        performers = []
+
         def slow_perform(log, rule):
+            performers.append(threading.current_thread().name)
             time.sleep(0.2)  # keep both crons busy at the same time
             return original(log, rule)
 
@@ -100,6 +103,8 @@ class TestAutomationCronRace(BaseCase):
                 thread.join(120)
         self.assertFalse(any(t.is_alive() for t in threads))
         self.assertFalse(errors, errors)
+        self.assertEqual(len(set(performers)), 2, f"both crons worked: {performers}")
+        self.assertEqual(len(performers), 6, "each occasion performed once")
 
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})

@@ -385,8 +385,10 @@ class TestAutomationForm(BookmeCase):
         with self.assertRaises(AccessError):
             Rule.create({"name": "For all", "trigger": "booked", "action": "activity",
                          "user_id": False})
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(AccessError):
             own.with_user(self.host).write({"event_type_ids": [(4, other_type.id)]})
+        with self.assertRaises(ValidationError):  # even for an administrator
+            own.with_env(self.env).write({"event_type_ids": [(4, other_type.id)]})
 
     def test_runs_visible_to_the_host_only(self):
         other = new_test_user(self.env, login="bookme_other2", name="Otto Other",
