@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.fields import Domain
 
 from ..engine import automations as au
@@ -49,23 +49,20 @@ class BookmeBooking(models.Model):
             checkin_date=as_utc(self.checkin_date) if self.checkin_date else None,
         )
 
-    # --- Hooks on the booking path ------------------------------------------------------
+    # --- Hook on the booking path ---------------------------------------------------------
 
-    @api.model
-    def _bookme_create(self, *args, **kwargs):
-        booking = super()._bookme_create(*args, **kwargs)
-        booking._bookme_automation_booked()
-        return booking
-
-    def action_bookme_cancel(self, *args, **kwargs):
-        result = super().action_bookme_cancel(*args, **kwargs)
-        self.sudo().filtered(lambda b: b.state == "cancelled")._bookme_automation_occasions(
-            "cancelled")
-        return result
-
-    def action_bookme_reschedule(self, *args, **kwargs):
-        result = super().action_bookme_reschedule(*args, **kwargs)
-        self.sudo()._bookme_automation_wake_sessions()
+    def _bookme_notify(self, what, **ctx):
+        """Every path that books, cancels or moves a booking (host, guest, API) announces it
+        here, inside its transaction: the automations' occasions are queued alongside."""
+        result = super()._bookme_notify(what, **ctx)
+        bookings = self.sudo()
+        if what == "created":
+            bookings._bookme_automation_booked()
+        elif what == "cancelled":
+            bookings.filtered(lambda b: b.state == "cancelled")._bookme_automation_occasions(
+                "cancelled")
+        elif what == "rescheduled":
+            bookings._bookme_automation_wake_sessions()
         return result
 
     def _bookme_automation_booked(self):

@@ -1,9 +1,10 @@
+import json
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, freeze_time, new_test_user, tagged
+from odoo.tests import Form, HttpCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.crm_bookme.models.bookme_automation_log import BookmeAutomationLog
 
@@ -460,3 +461,43 @@ class TestCheckIn(BookmeCase):
         self.assertFalse(booking.no_show, "a late arrival is no no-show")
         with self.assertRaises(UserError):
             booking.action_bookme_mark_no_show()
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2030-01-04 12:00:00", tick=True)
+class TestAutomationsFromThePublicApi(HttpCase, BookmeCase):
+    """The guest books and cancels through the JSON API: the host's rules fire for both,
+    after the request, from the cron."""
+
+    def post_json(self, path, body):
+        res = self.url_open(path, data=json.dumps(body),
+                            headers={"Content-Type": "application/json"})
+        return res.status_code, res.json()
+
+    def test_guest_book_and_cancel(self):
+        staff = self.env.ref("crm_bookme.mail_template_automation_staff")
+        Rule = self.env["bookme.automation"].with_user(self.host)
+        for trigger in ("booked", "cancelled"):
+            Rule.create({"name": trigger, "trigger": trigger, "action": "email_staff",
+                         "template_id": staff.id, "staff_user_ids": [self.host.id]})
+        status, data = self.post_json("/book/api/v1/hanne/consultation/bookings", {
+            "start": "2030-01-07T09:00:00+01:00", "name": "Gina Guest",
+            "email": "gina@example.com", "tz": "Europe/Oslo"})
+        self.assertEqual(status, 201, data)
+        token = data["booking"]["token"]
+        status, data = self.post_json(f"/book/api/v1/bookings/{token}/cancel", {})
+        self.assertEqual(status, 200, data)
+        booking = self.env["bookme.booking"].search([("access_token", "=", token)])
+        self.assertEqual(booking.state, "cancelled")
+        logs = booking.automation_log_ids
+        self.assertEqual(sorted(logs.mapped("trigger")), ["booked", "cancelled"])
+        self.assertEqual(set(logs.mapped("state")), {"pending"}, "nothing sent in the request")
+        self.env.ref("crm_bookme.ir_cron_bookme_automations").sudo().method_direct_trigger()
+        logs.invalidate_recordset()
+        self.assertEqual(set(logs.mapped("state")), {"skipped", "done"},
+                         "a cancelled booking's 'booked' email is not sent any more")
+        self.assertEqual(logs.filtered(lambda log: log.state == "done").trigger, "cancelled")
+        self.assertEqual(len(self.env["mail.mail"].search([
+            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
+            ("subject", "like", "Book Me: "), ("recipient_ids", "in", self.host.partner_id.ids),
+        ])), 1)
