@@ -221,6 +221,7 @@ class BookmeAutomation(models.Model):
 
     def action_open_logs(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Runs of %(rule)s", rule=self.name),

@@ -194,14 +194,17 @@ class BookmeAutomationLog(models.Model):
         """Do what the rule says for this occasion (raises on failure)."""
         self.ensure_one()
         booking = self.booking_id.sudo()
+        # A host's rule renders its template with the host's rights (what the host may
+        # read of their own bookings), a rule for every host with the cron's.
+        template = (rule.template_id.with_user(rule.user_id) if rule.user_id
+                    else rule.template_id.sudo())
         if rule.action == "email_client":
-            rule.template_id.sudo().send_mail(booking.id, email_values={
+            template.send_mail(booking.id, email_values={
                 "recipient_ids": [Command.set(booking.partner_id.ids)],
                 "email_to": False, "email_cc": False,
             })
         elif rule.action == "email_staff":
             partners = rule.staff_user_ids.partner_id
-            template = rule.template_id.sudo()
             template.send_mail(booking.id, email_values={
                 "recipient_ids": [Command.set(partners.ids)],
                 "email_to": False, "email_cc": False,

@@ -26,6 +26,7 @@ class BookmeBooking(models.Model):
 
     def action_open_automation_logs(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Automation runs"),

@@ -384,6 +384,8 @@ class TestAutomationForm(BookmeCase):
         with self.assertRaises(AccessError):
             own.with_user(other).write({"name": "Hijacked"})
         with self.assertRaises(AccessError):
+            own.with_user(other).action_open_logs()
+        with self.assertRaises(AccessError):
             Rule.create({"name": "For all", "trigger": "booked", "action": "activity",
                          "user_id": False})
         with self.assertRaises(AccessError):
