@@ -342,6 +342,31 @@ class TestSecretCodeThrottleModel(SecretCodeCase):
         self.assertFalse(Attempt._blocked_until(Attempt._keys(self.other_host, "192.168.1.1"), now=now),
                          "other hosts are not affected")
 
+    def test_burst_notice_to_host_and_administrators(self):
+        """The company code is under attack: the host and the Book Me administrators get
+        one to-do each, for the whole burst; nobody else, and never the code."""
+        admin = new_test_user(self.env, login="bookme_burst_admin",
+                              groups="base.group_user,crm_bookme.group_bookme_manager")
+        Attempt = self.env["bookme.code.attempt"]
+        now = datetime(2030, 1, 4, 12, 0)
+        for minute in range(0, 60, 2):  # 30 failures, several waits: one burst
+            Attempt._fail(self.host, "198.51.100.7", now=now + timedelta(minutes=minute))
+        activities = self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "=", self.host.partner_id.id)])
+        self.assertIn(self.host, activities.user_id)
+        self.assertIn(admin, activities.user_id)
+        self.assertNotIn(self.other_host, activities.user_id)
+        self.assertEqual(len(activities), len(activities.user_id), "one to-do per person")
+        self.assertFalse([a for a in activities if CODE in (a.note or "") + (a.summary or "")])
+        # A personal code: the host only.
+        activities.unlink()
+        self.other_host.bookme_secret_code = "8642"
+        for _n in range(5):
+            Attempt._fail(self.other_host, "198.51.100.8", now=now)
+        activities = self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "=", self.other_host.partner_id.id)])
+        self.assertEqual(activities.user_id, self.other_host)
+
 
 @tagged("post_install", "-at_install")
 class TestSecretCodeAccess(SecretCodeCase):
