@@ -15,7 +15,8 @@ Inputs
     :class:`Busy`, :func:`all_day_busy`, :class:`ExistingBooking`, :class:`Rules`.
 Computation
     :func:`compute_slots` -> list of :class:`Slot`;  :func:`check_slot` -> Slot or None;
-    :func:`group_by_day` (display grouping only);  :func:`can_cancel`.
+    :func:`group_by_day` (display grouping only);  :func:`can_cancel`;
+    :func:`for_host` (the rules of a host's decision on a request).
 
 Where each rule lives
 ---------------------
@@ -29,7 +30,7 @@ Where each rule lives
 
 from .availability import DEFAULT_BUSINESS_HOURS, Availability, WeeklyInterval
 from .busy import Busy, ExistingBooking, all_day_busy
-from .rules import DATE_RANGE_MODES, MODES, Rules, can_cancel
+from .rules import DATE_RANGE_MODES, MODES, Rules, can_cancel, for_host
 from .slots import Slot, check_slot, compute_slots, group_by_day
 
 __all__ = [
@@ -46,5 +47,6 @@ __all__ = [
     "can_cancel",
     "check_slot",
     "compute_slots",
+    "for_host",
     "group_by_day",
 ]

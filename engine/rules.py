@@ -12,12 +12,13 @@ the slot's start:
   ``indefinite``: no limit;
 * daily limit: see :mod:`engine.busy` (sessions per local day).
 
-The cancellation deadline is :func:`can_cancel`.
+The cancellation deadline is :func:`can_cancel`; :func:`for_host` gives the rules of a
+host's decision on a request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from .localtime import as_utc, day_number
@@ -83,6 +84,15 @@ class Rules:
     def step(self) -> int:
         """Minutes between offered starts."""
         return self.increment or self.duration
+
+
+def for_host(rules: Rules) -> Rules:
+    """The rules a host's own decision is held to (approving a request, offering it another
+    time): the guest-facing minimum notice, next-day notice and bookable date range no
+    longer apply, so a request made in time can still be approved later. Everything that
+    decides whether the host is *free* (availability, busy time, buffers, seats, daily
+    limit) and that the start lies in the future still does."""
+    return replace(rules, min_notice=0, notice_next_day=False, date_range_mode="indefinite")
 
 
 def can_cancel(start: datetime, now: datetime, cancel_deadline: int) -> bool:

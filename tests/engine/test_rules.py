@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from helpers import hhmm, local, slots, utc, walls
 
-from engine import ExistingBooking, Rules, can_cancel
+from engine import Busy, ExistingBooking, Rules, can_cancel, for_host
 
 OSLO = "Europe/Oslo"
 
@@ -294,3 +294,23 @@ def test_rules_validation(kw):
 def test_rules_step_defaults_to_duration():
     assert Rules(duration=45).step == 45
     assert Rules(duration=45, increment=15).step == 15
+
+
+# --- a host's decision on a request --------------------------------------------------------
+
+
+def test_for_host_drops_notice_and_horizon_but_not_the_past_or_busy_time():
+    now = utc(2026, 3, 2, 9, 20)
+    guest = Rules(duration=30, min_notice=24 * 60, notice_next_day=True,
+                  date_range_mode="rolling", rolling_days=1, buffer_after=15, daily_limit=2)
+    host = for_host(guest)
+    assert (host.min_notice, host.notice_next_day, host.date_range_mode) == (0, False, "indefinite")
+    assert (host.buffer_after, host.daily_limit, host.duration) == (15, 2, 30)
+    kw = {"spans": ((9.0, 11.0),), "start": utc(2026, 3, 2), "end": utc(2026, 3, 4), "now": now}
+    assert slots(rules=guest, **kw) == []  # a day ahead is beyond notice or horizon
+    got = slots(rules=host, **kw)
+    # today from now on (never the past), and tomorrow
+    assert hhmm(got, "UTC") == ["09:30", "10:00", "10:30", "09:00", "09:30", "10:00", "10:30"]
+    busy = [Busy(utc(2026, 3, 3, 9), utc(2026, 3, 3, 10))]
+    got = slots(rules=host, busy=busy, **kw)
+    assert "2026-03-03 09:30" not in walls(got, "UTC", "%Y-%m-%d %H:%M")  # busy and its buffer
