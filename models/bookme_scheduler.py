@@ -39,42 +39,55 @@ class BookmeScheduler(models.AbstractModel):
         return as_utc(fields.Datetime.now())
 
     @api.model
-    def _slots(self, etype, start, end, now=None, exclude_booking=None):
-        """Offered slots of ``etype`` whose start lies in [start, end) (aware UTC)."""
-        inputs = self._engine_inputs(etype, start, end, now, exclude_booking)
+    def _slots(self, etype, start, end, now=None, exclude_booking=None, host=None,
+               host_decision=False):
+        """Offered slots of ``etype`` whose start lies in [start, end) (aware UTC).
+
+        ``host``: compute them for another staff member than the type's host (approving a
+        request with another host: that user's hours and calendar decide).
+        ``host_decision``: the host decides (approval), so the guest-facing notice and date
+        range do not apply (:func:`engine.for_host`)."""
+        inputs = self._engine_inputs(etype, start, end, now, exclude_booking, host, host_decision)
         return engine.compute_slots(window_start=start, window_end=end, **inputs)
 
     @api.model
-    def _check_slot(self, etype, start, seats=1, now=None, exclude_booking=None):
-        """The engine's slot at ``start`` if it is still bookable with ``seats``, else None."""
-        inputs = self._engine_inputs(etype, start, start + timedelta(minutes=1), now, exclude_booking)
+    def _check_slot(self, etype, start, seats=1, now=None, exclude_booking=None, host=None,
+                    host_decision=False):
+        """The engine's slot at ``start`` if it is still bookable with ``seats``, else None
+        (``host`` and ``host_decision`` as in :meth:`_slots`)."""
+        inputs = self._engine_inputs(etype, start, start + timedelta(minutes=1), now,
+                                     exclude_booking, host, host_decision)
         return engine.check_slot(start=start, seats=seats, **inputs)
 
     # --- Gathering ---------------------------------------------------------------------------
 
     @api.model
-    def _engine_inputs(self, etype, start, end, now=None, exclude_booking=None):
+    def _engine_inputs(self, etype, start, end, now=None, exclude_booking=None, host=None,
+                       host_decision=False):
         etype = etype.sudo()
+        host = (host or etype.user_id).sudo()
         # Daily limits count whole local days and buffers reach across the window's edges.
         margin = timedelta(days=1, minutes=etype.buffer_before + etype.buffer_after + 24 * 60)
         lo, hi = as_naive(start - margin), as_naive(end + margin)
-        availability = self._availability(etype, lo, hi)
+        availability = self._availability(etype, lo, hi, host)
         busy, bookings = self._busy_and_bookings(
-            etype, lo, hi, availability.tz, exclude_id=exclude_booking.id if exclude_booking else None
+            etype, lo, hi, availability.tz,
+            exclude_id=exclude_booking.id if exclude_booking else None, host=host,
         )
+        rules = self._rules(etype, host)
         return {
             "availability": availability,
-            "rules": self._rules(etype),
+            "rules": engine.for_host(rules) if host_decision else rules,
             "now": now or self._now(),
             "busy": busy,
             "bookings": bookings,
-            "free_windows": self._free_windows(etype, lo, hi),
+            "free_windows": self._free_windows(etype, lo, hi, host),
             "exclude_key": exclude_booking.id if exclude_booking else None,
         }
 
     @api.model
-    def _rules(self, etype):
-        host = etype.user_id
+    def _rules(self, etype, host=None):
+        host = host or etype.user_id
         if etype.is_personal:
             notice = self.env["ir.config_parameter"].sudo().get_param(
                 "crm_bookme.personal_notice", "next_day"
@@ -102,15 +115,18 @@ class BookmeScheduler(models.AbstractModel):
         )
 
     @api.model
-    def _host_calendar(self, etype):
-        if not etype.is_personal and not etype.use_global_availability:
+    def _host_calendar(self, etype, host=None):
+        """The weekly hours: the type's own, or the host's. Another staff member than the
+        type's host (see :meth:`_slots`) always brings their own hours."""
+        host = host or etype.user_id
+        if not etype.is_personal and not etype.use_global_availability and host == etype.user_id:
             return etype.resource_calendar_id
-        return etype.user_id.resource_calendar_id
+        return host.resource_calendar_id
 
     @api.model
-    def _availability(self, etype, lo, hi):
-        host = etype.user_id
-        calendar = self._host_calendar(etype)
+    def _availability(self, etype, lo, hi, host=None):
+        host = host or etype.user_id
+        calendar = self._host_calendar(etype, host)
         attendances = calendar.attendance_ids.filtered(lambda a: a.display_type is False)
         if attendances:
             weekly = tuple(
@@ -150,11 +166,11 @@ class BookmeScheduler(models.AbstractModel):
         )
 
     @api.model
-    def _busy_and_bookings(self, etype, lo, hi, tz, exclude_id=None):
+    def _busy_and_bookings(self, etype, lo, hi, tz, exclude_id=None, host=None):
         """The host's busy calendar events, plus Book Me bookings: those of ``etype`` as
         :class:`engine.ExistingBooking` (seats, pending), the others as busy time carrying
         their own type's buffers. A booking's own calendar event is not counted twice."""
-        host = etype.user_id
+        host = host or etype.user_id
         # The queries below read the tables directly: write pending ORM changes first.
         for model in ("calendar.event", "calendar.attendee", "bookme.booking", "bookme.event.type"):
             self.env[model].flush_model()
@@ -208,12 +224,13 @@ class BookmeScheduler(models.AbstractModel):
         return busy, bookings
 
     @api.model
-    def _free_windows(self, etype, lo, hi):
-        if not etype.is_personal or etype.user_id.bookme_mode == "automatic":
+    def _free_windows(self, etype, lo, hi, host=None):
+        host = host or etype.user_id
+        if not etype.is_personal or host.bookme_mode == "automatic":
             return []
         events = self.env["calendar.event"].sudo().search_fetch(
             [
-                ("user_id", "=", etype.user_id.id),
+                ("user_id", "=", host.id),
                 ("bookme_free", "=", True),
                 ("start", "<", hi),
                 ("stop", ">", lo),
