@@ -515,7 +515,8 @@ class BookmeBooking(models.Model):
         for booking in self.sudo():
             key = "requested" if what == "created" and booking.state == "requested" else what
             guest_xmlid, host_xmlid = templates[key]
-            attachment = booking._bookme_ics_attachment()
+            # A request is not an appointment yet: no calendar file until it is approved.
+            attachment = booking._bookme_ics_attachment() if key != "requested" else None
             booking.with_context(**ctx)._bookme_send_template(guest_xmlid, attachment)
             booking.with_context(**ctx)._bookme_send_template(host_xmlid, attachment)
             booking._bookme_inbox_notice(key)

@@ -3,7 +3,9 @@ from . import (
     bookme_availability_date,
     bookme_availability_leave,
     bookme_availability_weekly,
+    bookme_booking_approve,
     bookme_booking_cancel,
+    bookme_booking_decline,
     bookme_booking_reschedule,
     mail_compose_message,
 )
