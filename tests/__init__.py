@@ -1,6 +1,7 @@
 from . import (
     test_access_rights,
     test_api,
+    test_approval,
     test_automation_concurrency,
     test_automations,
     test_backend_actions,

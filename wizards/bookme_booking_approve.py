@@ -18,9 +18,9 @@ class BookmeBookingApprove(models.TransientModel):
     requested_display = fields.Char(related="booking_id.start_display", string="Requested Time")
     user_id = fields.Many2one(
         "res.users", "Staff Member", compute="_compute_user_id", store=True, readonly=False,
-        required=True, domain=[("bookme_enabled", "=", True), ("share", "=", False)],
+        domain=[("bookme_enabled", "=", True), ("share", "=", False)],
     )
-    date = fields.Date("Day", compute="_compute_date", store=True, readonly=False, required=True)
+    date = fields.Date("Day", compute="_compute_date", store=True, readonly=False)
     tz = fields.Char("Times In", compute="_compute_tz")
     free_slots = fields.Json(compute="_compute_free_slots")
     new_start = fields.Datetime(
@@ -82,8 +82,8 @@ class BookmeBookingApprove(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        if not self.new_start:
-            raise UserError(self.env._("Choose one of the free times."))
+        if not (self.user_id and self.new_start):
+            raise UserError(self.env._("Choose a staff member and one of the free times."))
         booking = self.booking_id
         booking.action_bookme_approve(
             new_start=as_utc(self.new_start),
