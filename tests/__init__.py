@@ -2,6 +2,7 @@ from . import (
     test_access_rights,
     test_api,
     test_approval,
+    test_approval_tour,
     test_automation_concurrency,
     test_automations,
     test_backend_actions,

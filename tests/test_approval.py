@@ -1,9 +1,10 @@
+import json
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, freeze_time, new_test_user, tagged
+from odoo.tests import Form, HttpCase, JsonRpcException, freeze_time, new_test_user, tagged
 
 from ..exceptions import BookmeError
 from .common import BookmeCase, naive, utc
@@ -401,3 +402,84 @@ class TestRequestExpiry(ApprovalCase):
         with freeze_time("2030-01-08 08:00:00"):
             self.env["bookme.booking"]._bookme_cron_expire_requests()
         self.assertEqual(booking.state, "requested")
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2030-01-04 12:00:00", tick=True)
+class TestApprovalApi(HttpCase, ApprovalCase):
+    """Requests through the public JSON API, decisions through the contract's RPC methods
+    as the logged-in host."""
+
+    URL = "/book/api/v1/hanne/review/bookings"
+
+    def post_request(self, email, name="Guest"):
+        res = self.url_open(self.URL, data=json.dumps({
+            "start": "2030-01-07T09:00:00+01:00", "name": name, "email": email,
+            "tz": "Europe/Oslo",
+        }), headers={"Content-Type": "application/json"})
+        return res.status_code, res.json()
+
+    def call(self, booking, method, **kwargs):
+        return self.make_jsonrpc_request(f"/web/dataset/call_kw/bookme.booking/{method}", {
+            "model": "bookme.booking", "method": method, "args": [booking.ids], "kwargs": kwargs,
+        })
+
+    def test_pending_request_makes_slot_unavailable(self):
+        status, data = self.post_request("gina@example.com")
+        self.assertEqual(status, 201)
+        self.assertEqual(data["booking"]["state"], "requested")
+        count = self.env["bookme.booking"].search_count([])
+        status, data = self.post_request("bob@example.com")
+        self.assertEqual(status, 409)
+        self.assertEqual(data["error"]["code"], "slot_unavailable")
+        self.assertEqual(self.env["bookme.booking"].search_count([]), count)
+
+    def test_multiple_requests_then_rpc_decisions_as_host(self):
+        self.approval.multiple_requests = True
+        tokens = []
+        for email in ("gina@example.com", "bob@example.com"):
+            status, data = self.post_request(email)
+            self.assertEqual((status, data["booking"]["state"]), (201, "requested"))
+            tokens.append(data["booking"]["token"])
+        first, second = (self.env["bookme.booking"].search([("access_token", "=", t)]) for t in tokens)
+        self.authenticate("bookme_host", "bookme_host")
+        self.assertTrue(self.call(first, "action_bookme_approve"))
+        self.assertEqual(first.state, "confirmed")
+        with self.assertRaises(JsonRpcException) as caught:
+            self.call(second, "action_bookme_approve")
+        self.assertEqual(str(caught.exception.args[0]), "odoo.exceptions.UserError")
+        self.assertEqual(second.state, "requested")
+        # Approve with reschedule over RPC: ISO 8601 with offset, internal note, message.
+        self.call(second, "action_bookme_approve", new_start="2030-01-08T14:30:00+01:00",
+                  internal_note=NOTE, message=MESSAGE)
+        self.assertEqual((second.state, second.start), ("confirmed", naive(TUESDAY_1430)))
+        self.assertEqual(second.calendar_event_id.start, naive(TUESDAY_1430))
+
+    def test_rpc_decline_and_strangers(self):
+        status, data = self.post_request("gina@example.com")
+        booking = self.env["bookme.booking"].search([("access_token", "=", data["booking"]["token"])])
+        self.authenticate("bookme_other", "bookme_other")
+        with self.assertRaises(JsonRpcException):
+            self.call(booking, "action_bookme_decline")
+        self.assertEqual(booking.state, "requested")
+        self.authenticate("bookme_host", "bookme_host")
+        mails = self.mails_of(booking)
+        self.call(booking, "action_bookme_decline", message="Sorry!", notify=True)
+        self.assertEqual(booking.state, "declined")
+        self.assertEqual(len(self.mails_of(booking) - mails), 1)
+        status, _data = self.post_request("bob@example.com")
+        self.assertEqual(status, 201, "the slot can be requested again")
+
+    def test_guest_page_shows_each_state(self):
+        status, data = self.post_request("gina@example.com")
+        booking = self.env["bookme.booking"].search([("access_token", "=", data["booking"]["token"])])
+        page = self.url_open(f"/book/booking/{booking.access_token}?new=1").text
+        self.assertIn("Your request was received", page)
+        self.assertNotIn("/ics", page, "no calendar file for a request")
+        page = self.url_open(f"/book/booking/{booking.access_token}").text
+        self.assertIn("Waiting for approval", page)
+        booking.with_user(self.host).action_bookme_decline(message="Fully booked, sorry.")
+        page = self.url_open(f"/book/booking/{booking.access_token}").text
+        self.assertIn("Your request was declined", page)
+        self.assertIn("Fully booked, sorry.", page)
+        self.assertNotIn("/ics", page)
