@@ -11,6 +11,7 @@ from . import (
     bookme_code_attempt,
     bookme_date_availability,
     bookme_event_type,
+    bookme_event_type_approval,
     bookme_host_lock,
     bookme_invite,
     bookme_location,

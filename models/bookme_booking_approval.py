@@ -263,10 +263,14 @@ class BookmeBookingApproval(models.Model):
     # --- Notices -----------------------------------------------------------------------------
 
     def _bookme_notify(self, what, **ctx):
-        """A new request also gives its host a to-do: approve or decline it."""
+        """A new request also gives its host a to-do: approve or decline it. A request the
+        client cancels needs no decision any more; one they move is due at its new time."""
         res = super()._bookme_notify(what, **ctx)
-        if what == "created":
-            for booking in self.sudo().filtered(lambda b: b.state == "requested"):
+        bookings = self.sudo()
+        if what in ("cancelled", "rescheduled"):
+            bookings.activity_unlink([REQUEST_ACTIVITY])
+        if what in ("created", "rescheduled"):
+            for booking in bookings.filtered(lambda b: b.state == "requested"):
                 booking._bookme_schedule_request_activity()
         return res
 

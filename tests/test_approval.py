@@ -99,6 +99,19 @@ class TestApproval(ApprovalCase):
                          self.env.ref("crm_bookme.mail_activity_type_bookme_request"))
         self.assertEqual(activity.date_deadline, date(2030, 1, 7))
         self.assertTrue(booking.is_hatched, "pending requests are hatched in the calendar")
+        etype = self.approval.with_user(self.host)
+        self.assertEqual(etype.request_count, 1, "the type's To Approve counter")
+        action = etype.action_view_requests()
+        self.assertEqual(self.env["bookme.booking"].search(action["domain"]), booking)
+        self.assertIn("search_default_to_approve", action["context"])
+
+    def test_client_cancelling_or_moving_a_request_updates_the_todo(self):
+        booking = self.request()
+        booking.action_bookme_reschedule(utc(2030, 1, 9, 8, 0), by_guest=True)
+        self.assertEqual(booking.state, "requested")
+        self.assertEqual(booking.activity_ids.date_deadline, date(2030, 1, 9))
+        booking.action_bookme_cancel(by_guest=True)
+        self.assertFalse(booking.activity_ids, "nothing to decide any more")
 
     def test_approve_as_host(self):
         booking = self.request()
