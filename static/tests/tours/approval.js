@@ -96,7 +96,7 @@ registry.category("web_tour.tours").add("crm_bookme_host_approves_other_time", {
         },
         {
             content: "The requested time is preselected among the free times",
-            trigger: ".modal .o_bookme_slot_picker .o_bookme_slot_choice.active",
+            trigger: ".modal .o_bookme_slot_picker .o_bookme_slot_choice.o_bookme_slot_chosen",
         },
         {
             content: "Click the last free time of the day",
@@ -105,7 +105,7 @@ registry.category("web_tour.tours").add("crm_bookme_host_approves_other_time", {
         },
         {
             content: "It is now the chosen one",
-            trigger: ".modal .o_bookme_slot_picker .o_bookme_slot_choice:last.active",
+            trigger: ".modal .o_bookme_slot_picker .o_bookme_slot_choice:last.o_bookme_slot_chosen",
         },
         {
             content: "An internal note",
