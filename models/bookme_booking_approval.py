@@ -28,7 +28,7 @@ class BookmeBookingApproval(models.Model):
 
     _inherit = "bookme.booking"
 
-    decided_by_id = fields.Many2one("res.users", "Decided By", readonly=True, copy=False)
+    decided_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     decision_date = fields.Datetime(readonly=True, copy=False)
     expired = fields.Boolean(
         readonly=True, copy=False,
