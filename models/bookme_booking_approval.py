@@ -81,11 +81,13 @@ class BookmeBookingApproval(models.Model):
 
     def action_approve_wizard(self):
         self.ensure_one()
+        self.check_access("write")
         return self._bookme_wizard_action("bookme.booking.approve",
                                           self.env._("Approve with Reschedule"),
                                           {"default_booking_id": self.id})
 
     def action_decline_wizard(self):
+        self.check_access("write")
         return self._bookme_wizard_action("bookme.booking.decline", self.env._("Decline"),
                                           {"default_booking_ids": self.ids})
 

@@ -18,6 +18,7 @@ class BookmeEventTypeApproval(models.Model):
 
     def action_view_requests(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_bookme.action_bookme_booking_to_approve"
         )

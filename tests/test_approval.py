@@ -107,10 +107,10 @@ class TestApproval(ApprovalCase):
 
     def test_client_cancelling_or_moving_a_request_updates_the_todo(self):
         booking = self.request()
-        booking.action_bookme_reschedule(utc(2030, 1, 9, 8, 0), by_guest=True)
+        booking._bookme_guest_reschedule(utc(2030, 1, 9, 8, 0))
         self.assertEqual(booking.state, "requested")
         self.assertEqual(booking.activity_ids.date_deadline, date(2030, 1, 9))
-        booking.action_bookme_cancel(by_guest=True)
+        booking._bookme_guest_cancel()
         self.assertFalse(booking.activity_ids, "nothing to decide any more")
 
     def test_approve_as_host(self):
