@@ -166,8 +166,12 @@ class BookmeBookingApproval(models.Model):
             booking._bookme_on_transition(old_state)
 
     def _bookme_on_transition(self, old_state):
-        """Hook: the booking just moved from ``old_state`` to its current ``state``."""
+        """Hook: the booking just moved from ``old_state`` to its current ``state`` (extend
+        it with ``super()``). An approved request is booked from now on: the automations'
+        *booked* occasions follow it then, as they follow a booking made directly."""
         self.ensure_one()
+        if old_state == "requested" and self.state == "confirmed":
+            self._bookme_automation_booked()
 
     def _bookme_approve(self, start, new_user, internal_note, message, notify):
         self.ensure_one()

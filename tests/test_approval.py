@@ -365,6 +365,18 @@ class TestApproval(ApprovalCase):
             booking.with_user(self.host).action_bookme_approve()
         self.assertEqual(booking.state, "confirmed")
 
+    def test_approved_request_counts_as_booked_for_automations(self):
+        rule = self.env["bookme.automation"].with_user(self.host).create({
+            "name": "Thanks", "trigger": "booked", "action": "email_client",
+            "template_id": self.env.ref("crm_bookme.mail_template_automation_thanks").id,
+        })
+        booking = self.request()
+        declined = self.request(start=utc(2030, 1, 7, 9, 0), email="bob@example.com", name="Bob")
+        self.assertFalse(rule.log_ids, "a request is not booked yet")
+        booking.with_user(self.host).action_bookme_approve()
+        declined.with_user(self.host).action_bookme_decline(notify=False)
+        self.assertEqual(rule.log_ids.booking_id, booking)
+
     def test_transitions_go_through_one_hook(self):
         seen = []
         Booking = type(self.env["bookme.booking"])
