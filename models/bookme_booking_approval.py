@@ -231,7 +231,7 @@ class BookmeBookingApproval(models.Model):
         if notify:
             template = ("mail_template_booking_guest_approved_moved" if moved
                         else "mail_template_booking_guest_approved")
-            self.with_context(**ctx)._bookme_send_template(template, self._bookme_ics_attachment())
+            self.with_context(**ctx)._bookme_send_template(template, ics=True)
         if host != self.env.user:
             self.with_context(**ctx)._bookme_send_template("mail_template_booking_host_new")
             self._bookme_approval_notice(self.env._("Booking approved: %(name)s",
