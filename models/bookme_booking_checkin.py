@@ -5,6 +5,9 @@ from odoo.exceptions import UserError
 
 # A client may be checked in from this long before the session starts.
 CHECKIN_EARLY = timedelta(hours=1)
+# Context key of the check-in actions' own writes (they set the time and queue the
+# automations themselves).
+CHECKIN_KEY = "bookme_checkin_action"
 
 
 class BookmeBooking(models.Model):
@@ -15,6 +18,24 @@ class BookmeBooking(models.Model):
 
     no_show = fields.Boolean("No-show", readonly=True, tracking=True,
                              help="The client did not come.")
+
+    def write(self, vals):
+        """``checked_in`` written directly (RPC, import): the check-in time follows and the
+        check-in automations are queued all the same."""
+        if "checked_in" not in vals or self.env.context.get(CHECKIN_KEY):
+            return super().write(vals)
+        checking_in = bool(vals["checked_in"])
+        changed = self.filtered(lambda b: b.checked_in != checking_in)
+        result = super().write(vals)
+        if changed:
+            changed = changed.sudo().with_context(**{CHECKIN_KEY: True})
+            if checking_in:
+                changed.write({"checkin_date": vals.get("checkin_date") or fields.Datetime.now(),
+                               "no_show": False})
+                changed._bookme_automation_occasions("checkin")
+            else:
+                changed.write({"checkin_date": False})
+        return result
 
     def _bookme_check_attendance(self):
         """Only the host (or a Book Me administrator) marks attendance, and only on
@@ -40,7 +61,8 @@ class BookmeBooking(models.Model):
                     "%(booking)s starts later: clients can be checked in from one hour "
                     "before the start.", booking=booking.display_name))
         todo = self.filtered(lambda b: not b.checked_in)
-        todo.sudo().write({"checked_in": True, "checkin_date": now, "no_show": False})
+        todo.sudo().with_context(**{CHECKIN_KEY: True}).write(
+            {"checked_in": True, "checkin_date": now, "no_show": False})
         # Queued for the cron (models/bookme_booking_automation.py), sent after the commit.
         todo.sudo()._bookme_automation_occasions("checkin")
         return True
@@ -49,7 +71,8 @@ class BookmeBooking(models.Model):
         """A check-in made by mistake: cleared (automations not yet sent for it are
         skipped when due)."""
         self._bookme_check_attendance()
-        self.filtered("checked_in").sudo().write({"checked_in": False, "checkin_date": False})
+        self.filtered("checked_in").sudo().with_context(**{CHECKIN_KEY: True}).write(
+            {"checked_in": False, "checkin_date": False})
         return True
 
     def action_bookme_mark_no_show(self):

@@ -503,3 +503,20 @@ class TestAutomationsFromThePublicApi(HttpCase, BookmeCase):
             ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
             ("subject", "like", "Book Me: "), ("recipient_ids", "in", self.host.partner_id.ids),
         ])), 1)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2030-01-07 08:10:00")
+class TestDirectCheckIn(BookmeCase):
+    """``checked_in`` written directly (RPC, import) behaves like the button."""
+
+    def test_direct_write_sets_time_and_queues_automations(self):
+        with freeze_time("2030-01-04 12:00:00"):
+            booking = self.book(self.etype, utc(2030, 1, 7, 8, 0))
+        rule = self.env["bookme.automation"].with_user(self.host).create({
+            "name": "Every", "trigger": "checkin", "action": "activity"})
+        booking.with_user(self.host).write({"checked_in": True})
+        self.assertEqual(booking.checkin_date, datetime(2030, 1, 7, 8, 10))
+        self.assertEqual(rule.log_ids.booking_id, booking)
+        booking.with_user(self.host).write({"checked_in": False})
+        self.assertFalse(booking.checkin_date)
