@@ -9,9 +9,9 @@ key (a unique index); a rule that runs *once per client* uses the client as its 
 
 Two kinds of triggers:
 
-* **event triggers** (booked, cancelled, check-in triggers) are recorded when the event
-  happens (:func:`on_booked`, :func:`on_cancelled`, :func:`on_checkin`), due after the
-  rule's delay;
+* **event triggers** (booked, cancelled, requested, approved, declined, check-in
+  triggers) are recorded when the event happens (:func:`on_booking_event`,
+  :func:`on_checkin`), due after the rule's delay;
 * **time triggers** (session start/end, last checked in X days ago) are found by the cron
   from the bookings' times for a window ``(since, until]`` (:func:`session_occasions`,
   :func:`absence_occasions`), ``since`` being where the previous scan stopped.
@@ -29,7 +29,10 @@ from datetime import datetime, timedelta, timezone
 
 UTC = timezone.utc
 
-EVENT_TRIGGERS = ("booked", "cancelled", "first_checkin", "nth_checkin", "checkin")
+EVENT_TRIGGERS = ("booked", "cancelled", "first_checkin", "nth_checkin", "checkin",
+                  "requested", "approved", "declined")
+# Triggers of one booking's own life: one occasion per rule and booking.
+BOOKING_TRIGGERS = ("booked", "cancelled", "requested", "approved", "declined")
 TIME_TRIGGERS = ("last_checkin_days_ago", "session_start", "session_end")
 TRIGGERS = EVENT_TRIGGERS + TIME_TRIGGERS
 CHECKIN_TRIGGERS = ("first_checkin", "nth_checkin", "checkin")
@@ -134,21 +137,25 @@ def _occasion(rule: Rule, booking: Booking, situation: str, moment: datetime) ->
     )
 
 
+def on_booking_event(rules, trigger: str, booking: Booking, at: datetime) -> list[Occasion]:
+    """``booking`` was booked (confirmed), cancelled, requested, approved or declined at
+    ``at``: the occasions of the rules with that trigger which cover it."""
+    if trigger not in BOOKING_TRIGGERS:
+        raise ValueError(f"not a booking trigger: {trigger!r}")
+    return [
+        _occasion(rule, booking, f"{trigger}:{booking.id}", at)
+        for rule in rules
+        if rule.trigger == trigger and applies(rule, booking)
+    ]
+
+
 def on_booked(rules, booking: Booking, at: datetime) -> list[Occasion]:
     """A booking was made (confirmed): the occasions of the ``booked`` rules."""
-    return [
-        _occasion(rule, booking, f"booked:{booking.id}", at)
-        for rule in rules
-        if rule.trigger == "booked" and applies(rule, booking)
-    ]
+    return on_booking_event(rules, "booked", booking, at)
 
 
 def on_cancelled(rules, booking: Booking, at: datetime) -> list[Occasion]:
-    return [
-        _occasion(rule, booking, f"cancelled:{booking.id}", at)
-        for rule in rules
-        if rule.trigger == "cancelled" and applies(rule, booking)
-    ]
+    return on_booking_event(rules, "cancelled", booking, at)
 
 
 def checkin_rank(rule: Rule, booking: Booking, history) -> int:
@@ -270,6 +277,12 @@ def still_valid(trigger: str, booking: Booking, last_checkin_id: int | None = No
         return booking.state in ("confirmed", "done")
     if trigger == "cancelled":
         return booking.state == "cancelled"
+    if trigger == "requested":
+        return booking.state == "requested"
+    if trigger == "approved":
+        return booking.state in HELD_STATES
+    if trigger == "declined":
+        return booking.state == "declined"
     if trigger in CHECKIN_TRIGGERS:
         return booking.checked_in and booking.state in HELD_STATES
     if trigger in ("session_start", "session_end"):

@@ -8,6 +8,9 @@ from .bookme_scheduler import as_naive, as_utc
 TRIGGERS = [
     ("booked", "Client books a session"),
     ("cancelled", "Client cancels a session"),
+    ("requested", "Client requests a session (approval needed)"),
+    ("approved", "A request is approved"),
+    ("declined", "A request is declined"),
     ("first_checkin", "Client is checked in for the first time"),
     ("nth_checkin", "Client is checked in to their first X sessions"),
     ("checkin", "Client is checked in to a session"),
@@ -124,6 +127,9 @@ class BookmeAutomation(models.Model):
         triggers = {
             "booked": self.env._("When a client books %(types)s", types=types),
             "cancelled": self.env._("When a client cancels %(types)s", types=types),
+            "requested": self.env._("When a client requests %(types)s", types=types),
+            "approved": self.env._("When a request for %(types)s is approved", types=types),
+            "declined": self.env._("When a request for %(types)s is declined", types=types),
             "first_checkin": self.env._(
                 "When a client is checked in for the first time in %(types)s", types=types),
             "nth_checkin": self.env._(
@@ -179,6 +185,11 @@ class BookmeAutomation(models.Model):
                 warning = self.env._(
                     "Book Me already emails every client when a booking is cancelled. "
                     "This rule sends a second email on top of that one.")
+            elif rule.action == "email_client" and rule.trigger in (
+                    "requested", "approved", "declined"):
+                warning = self.env._(
+                    "Book Me already emails the client when their request is received, "
+                    "approved or declined. This rule sends a second email on top of that one.")
             rule.duplicate_warning = warning
 
     # --- Checks ----------------------------------------------------------------------------

@@ -59,6 +59,8 @@ class BookmeBooking(models.Model):
         bookings = self.sudo()
         if what == "created":
             bookings._bookme_automation_booked()
+            bookings.filtered(lambda b: b.state == "requested")._bookme_automation_occasions(
+                "requested")
         elif what == "cancelled":
             bookings.filtered(lambda b: b.state == "cancelled")._bookme_automation_occasions(
                 "cancelled")
@@ -75,8 +77,8 @@ class BookmeBooking(models.Model):
     # --- Recording --------------------------------------------------------------------------
 
     def _bookme_automation_occasions(self, what):
-        """Ask the engine which rules this event (``booked``, ``cancelled``, ``checkin``)
-        concerns and queue their occasions."""
+        """Ask the engine which rules this event (``booked``, ``cancelled``, ``requested``,
+        ``approved``, ``declined``, ``checkin``) concerns and queue their occasions."""
         if not self:
             return
         triggers = au.CHECKIN_TRIGGERS if what == "checkin" else (what,)
@@ -89,10 +91,8 @@ class BookmeBooking(models.Model):
         found = defaultdict(list)
         for booking in self.sudo():
             current = booking._bookme_engine_booking()
-            if what == "booked":
-                occasions = au.on_booked(engine_rules, current, now)
-            elif what == "cancelled":
-                occasions = au.on_cancelled(engine_rules, current, now)
+            if what in au.BOOKING_TRIGGERS:
+                occasions = au.on_booking_event(engine_rules, what, current, now)
             else:
                 occasions = au.on_checkin(engine_rules, current,
                                           histories.get(booking.partner_id.id, [current]))

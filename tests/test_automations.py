@@ -130,6 +130,24 @@ class TestAutomations(BookmeCase):
         self.assertTrue(inbox)
         self.assertFalse(self.mails(self.staff_template, kept))
 
+    def test_requested_and_booked(self):
+        """A request is no booking yet: only the 'requested' rule fires for it."""
+        self.etype.requires_approval = True
+        with self.at(NOW):
+            requested = self.rule(name="Request", trigger="requested", action="email_staff",
+                                  template_id=self.staff_template.id,
+                                  staff_user_ids=[self.colleague.id])
+            booked = self.rule(name="Booked", trigger="booked", action="activity")
+        request = self.book_at(MONDAY_9)
+        self.assertEqual(request.state, "requested")
+        confirmed = self.book_at(MONDAY_9 + timedelta(hours=2), etype=self.group_type,
+                                 email="g@example.com")
+        self.run_cron(NOW + timedelta(minutes=1))
+        self.assertEqual(requested.log_ids.booking_id, request)
+        self.assertEqual(self.mails(self.staff_template).mapped("res_id"), request.ids)
+        self.assertEqual(booked.log_ids.booking_id, confirmed)
+        self.assertIn("request", requested.summary)
+
     def test_checkin_triggers_first_nth_every(self):
         with self.at(NOW):
             first = self.rule(name="First", trigger="first_checkin")

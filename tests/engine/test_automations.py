@@ -84,6 +84,18 @@ def test_cancelled():
     assert [(o.rule_id, o.key, o.due_at) for o in found] == [(3, "cancelled:7", T0)]
 
 
+@pytest.mark.parametrize("trigger", ["requested", "approved", "declined"])
+def test_approval_triggers(trigger):
+    rules = [rule(t, id=i) for i, t in enumerate(au.BOOKING_TRIGGERS, start=1)]
+    found = au.on_booking_event(rules, trigger, booking(7), T0)
+    assert [(o.key, o.due_at) for o in found] == [(f"{trigger}:7", T0)]
+
+
+def test_checkin_is_no_booking_event():
+    with pytest.raises(ValueError):
+        au.on_booking_event([rule("checkin")], "checkin", booking(1), T0)
+
+
 def test_once_per_client_key_is_the_client():
     found = au.on_booked([rule("booked", once_per_client=True)], booking(7, partner=42), T0)
     assert found[0].key == "client:42"
@@ -245,6 +257,12 @@ def test_still_valid():
     assert not au.still_valid("session_start", cancelled)
     assert au.still_valid("last_checkin_days_ago", held, last_checkin_id=1)
     assert not au.still_valid("last_checkin_days_ago", held, last_checkin_id=2)
+    assert au.still_valid("requested", booking(1, state="requested"))
+    assert not au.still_valid("requested", held)
+    assert au.still_valid("approved", held)
+    assert not au.still_valid("approved", booking(1, state="declined"))
+    assert au.still_valid("declined", booking(1, state="declined"))
+    assert not au.still_valid("declined", held)
 
 
 def test_bounded_retries():
