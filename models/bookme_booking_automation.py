@@ -68,6 +68,17 @@ class BookmeBooking(models.Model):
             bookings._bookme_automation_wake_sessions()
         return result
 
+    def _bookme_on_transition(self, old_state):
+        """A request decided (models/bookme_booking_approval.py): approved requests are
+        booked too (there), and the *approved* / *declined* rules follow (here)."""
+        super()._bookme_on_transition(old_state)
+        if old_state != "requested":
+            return
+        if self.state == "confirmed":
+            self._bookme_automation_occasions("approved")
+        elif self.state == "declined":
+            self._bookme_automation_occasions("declined")
+
     def _bookme_automation_booked(self):
         """Confirmed bookings (requests count once approved)."""
         confirmed = self.sudo().filtered(lambda b: b.state == "confirmed")

@@ -130,23 +130,35 @@ class TestAutomations(BookmeCase):
         self.assertTrue(inbox)
         self.assertFalse(self.mails(self.staff_template, kept))
 
-    def test_requested_and_booked(self):
-        """A request is no booking yet: only the 'requested' rule fires for it."""
+    def test_requested_approved_declined(self):
+        """A request is no booking yet: 'requested' fires for it; once decided, 'approved'
+        (and 'booked') or 'declined'."""
         self.etype.requires_approval = True
         with self.at(NOW):
-            requested = self.rule(name="Request", trigger="requested", action="email_staff",
-                                  template_id=self.staff_template.id,
-                                  staff_user_ids=[self.colleague.id])
-            booked = self.rule(name="Booked", trigger="booked", action="activity")
-        request = self.book_at(MONDAY_9)
-        self.assertEqual(request.state, "requested")
-        confirmed = self.book_at(MONDAY_9 + timedelta(hours=2), etype=self.group_type,
-                                 email="g@example.com")
+            rules = {trigger: self.rule(name=trigger, trigger=trigger, action="activity")
+                     for trigger in ("requested", "approved", "declined", "booked")}
+            self.assertIn("request", rules["requested"].summary)
+        approved = self.book_at(MONDAY_9)
+        declined = self.book_at(MONDAY_9 + timedelta(hours=1), email="d@example.com")
+        self.assertEqual(set((approved | declined).mapped("state")), {"requested"})
+        direct = self.book_at(MONDAY_9 + timedelta(hours=2), etype=self.group_type,
+                              email="g@example.com")
         self.run_cron(NOW + timedelta(minutes=1))
-        self.assertEqual(requested.log_ids.booking_id, request)
-        self.assertEqual(self.mails(self.staff_template).mapped("res_id"), request.ids)
-        self.assertEqual(booked.log_ids.booking_id, confirmed)
-        self.assertIn("request", requested.summary)
+        self.assertEqual(rules["requested"].log_ids.booking_id, approved | declined)
+        self.assertEqual(rules["booked"].log_ids.booking_id, direct)
+        with self.at(NOW + timedelta(hours=1)):
+            approved.with_user(self.host).action_bookme_approve()
+            declined.with_user(self.host).action_bookme_decline(notify=False)
+        self.run_cron(NOW + timedelta(hours=1, minutes=1))
+        self.assertEqual(rules["approved"].log_ids.booking_id, approved)
+        self.assertEqual(rules["declined"].log_ids.booking_id, declined)
+        self.assertEqual(rules["booked"].log_ids.booking_id, direct | approved)
+        logs = self.env["bookme.automation.log"].search([
+            ("automation_id", "in", [r.id for r in rules.values()])])
+        self.assertEqual(set(logs.mapped("state")), {"done"})
+        activities = self.env["mail.activity"].search([
+            ("res_model", "=", "bookme.booking"), ("summary", "=", "declined")])
+        self.assertEqual(activities.res_id, declined.id)
 
     def test_checkin_triggers_first_nth_every(self):
         with self.at(NOW):
