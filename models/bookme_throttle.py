@@ -1,7 +1,25 @@
+import ipaddress
+
 from odoo import api, fields, models
 
 DEFAULT_LIMIT = 20  # booking attempts per address and window (an office shares one address)
 DEFAULT_WINDOW = 600  # seconds
+IPV6_PREFIX = 64  # one IPv6 client (a home, a phone) gets a whole /64 and may rotate in it
+
+
+def client_network(address):
+    """The throttle's name for a client address: an IPv4 address as is (an IPv4-mapped
+    IPv6 address as its IPv4 address), an IPv6 address as its /64 network. Whatever is
+    not an address is kept as text (bounded), so it is still counted."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return (address or "unknown")[:64]
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.version == 4:
+        return str(ip)
+    return str(ipaddress.IPv6Network((int(ip), IPV6_PREFIX), strict=False))
 
 
 class BookmeThrottle(models.Model):
@@ -22,6 +40,12 @@ class BookmeThrottle(models.Model):
     _key_window_unique = models.Constraint(
         "unique(key, window_start)", "One counter per key and window."
     )
+
+    @api.model
+    def _hit_client(self, scope, address):
+        """Count one ``scope`` attempt (e.g. ``book``) of the client at ``address``
+        (see :func:`client_network`); False when it goes over the limit."""
+        return self._hit(f"{scope}:{client_network(address)}")
 
     @api.model
     def _hit(self, key):
