@@ -194,12 +194,12 @@ class BookmeBooking(models.Model):
         if idempotency_key:
             previous = self._bookme_by_idempotency(etype, idempotency_key)
             if previous:
-                return previous
+                return previous._bookme_replay(start, email)
         self.env["bookme.host.lock"]._acquire(etype.user_id)
         if idempotency_key:
             previous = self._bookme_by_idempotency(etype, idempotency_key)
             if previous:
-                return previous
+                return previous._bookme_replay(start, email)
         slot = self.env["bookme.scheduler"]._check_slot(etype, start)
         if not slot:
             raise BookmeError(
@@ -233,6 +233,22 @@ class BookmeBooking(models.Model):
         booking._bookme_link_lead()
         booking._bookme_notify("created")
         return booking
+
+    def _bookme_replay(self, start, email):
+        """The booking an idempotency key already made, for a retry of the same request
+        (same start, same normalized email). Another request with that key (another
+        guest, another time) is refused: it must never see this guest's booking."""
+        self.ensure_one()
+        if (as_naive(start) != self.start
+                or email_normalize(email or "") != email_normalize(self.guest_email or "")):
+            raise BookmeError(
+                "idempotency_conflict",
+                self.env._("This idempotency key was already used for another booking "
+                           "request. Use a new key for a new request."),
+                field="idempotency_key",
+                status=409,
+            )
+        return self
 
     @api.model
     def _bookme_by_idempotency(self, etype, key):
