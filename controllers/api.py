@@ -1,5 +1,4 @@
 import functools
-import json
 import logging
 
 import psycopg2
@@ -9,7 +8,7 @@ from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 from odoo.http import request
 
 from ..exceptions import BookmeError
-from . import common
+from . import common, validation
 
 _logger = logging.getLogger(__name__)
 API = "/book/api/v1"
@@ -27,20 +26,17 @@ def error_response(exc):
 
 
 def read_json_body():
-    try:
-        data = json.loads(request.httprequest.get_data(as_text=True) or "{}")
-    except ValueError:
-        raise common.bad("invalid_json", request.env._("The request body is not valid JSON.")) from None
-    if not isinstance(data, dict):
-        raise common.bad("invalid_json", request.env._("The request body must be a JSON object."))
-    return data
+    """The request's JSON object (see :func:`.validation.json_body`)."""
+    return validation.json_body()
 
 
-def api_route(route, throttle=False, **kw):
+def api_route(route, throttle=False, body=False, **kw):
     """A public JSON route. A refused request is rolled back (it writes nothing), and
     every error becomes the contract's error object; no traceback ever reaches the
     visitor. Database concurrency errors go up to Odoo, which retries the whole request.
-    With ``throttle``, attempts are counted per client address first (in the database,
+    With ``body``, the request must be ``application/json`` (checked before anything
+    else) and the endpoint gets its object as ``data``. With ``throttle``, attempts are
+    counted per client (its address, or its /64 network for IPv6) first (in the database,
     across workers), committed at once (refused attempts count too, and the counter row
     is not held while the booking runs), and refused with 429 over the limit. The booking
     actions commit themselves before their outside calls (``_bookme_public_*``)."""
@@ -48,9 +44,14 @@ def api_route(route, throttle=False, **kw):
         @functools.wraps(func)
         def wrapper(self, *args, **kwargs):
             cr = request.env.cr
+            if body:
+                try:
+                    kwargs["data"] = validation.json_body()
+                except BookmeError as exc:
+                    return error_response(exc)
             if throttle:
-                allowed = request.env["bookme.throttle"].sudo()._hit(
-                    f"book:{request.httprequest.remote_addr}"
+                allowed = request.env["bookme.throttle"].sudo()._hit_client(
+                    "book", request.httprequest.remote_addr
                 )
                 # Counted for good, even if the request is refused and rolled back below.
                 cr.commit()  # pylint: disable=invalid-commit
@@ -97,11 +98,10 @@ class BookmeApi(http.Controller):
         return json_response(common.slots_payload(etype, date_from, date_to, tz))
 
     @api_route(f"{API}/<string:host_slug>/<string:type_slug>/bookings", methods=["POST"],
-               throttle=True)
-    def book(self, host_slug, type_slug, **_kw):
+               throttle=True, body=True)
+    def book(self, host_slug, type_slug, data=None, **_kw):
         host = common.find_host(host_slug)
         etype = common.find_type(host, type_slug)
-        data = read_json_body()
         values = common.parse_booking_input(data, etype)
         invite = common.parse_invite(data.get("invite"), host)
         booking, email_sent = request.env["bookme.booking"].sudo()._bookme_public_book(
@@ -111,17 +111,16 @@ class BookmeApi(http.Controller):
         payload["email_sent"] = email_sent
         return json_response({"booking": payload}, status=201)
 
-    @api_route(f"{API}/bookings/<string:token>/cancel", methods=["POST"])
-    def cancel(self, token, **_kw):
+    @api_route(f"{API}/bookings/<string:token>/cancel", methods=["POST"], body=True)
+    def cancel(self, token, data=None, **_kw):
         booking = common.find_booking(token)
-        data = read_json_body()
-        reason = common.parse_text(data, "reason", 2000)
+        reason = common.parse_text(data, "reason", 2000, multiline=True)
         booking._bookme_public_cancel(reason=reason)
         return json_response({"booking": booking._bookme_public_dict()})
 
-    @api_route(f"{API}/bookings/<string:token>/reschedule", methods=["POST"])
-    def reschedule(self, token, **_kw):
+    @api_route(f"{API}/bookings/<string:token>/reschedule", methods=["POST"], body=True)
+    def reschedule(self, token, data=None, **_kw):
         booking = common.find_booking(token)
-        start = common.parse_start(read_json_body().get("start"))
+        start = common.parse_start(data.get("start"))
         booking._bookme_public_reschedule(start)
         return json_response({"booking": booking._bookme_public_dict()})

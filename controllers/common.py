@@ -1,111 +1,34 @@
 """Parsing and lookups shared by Book Me's public pages and JSON API.
 
-Every public input goes through here: a bad one raises :class:`BookmeError` with a
-stable code, a clear message and the field at fault, and nothing has been written yet.
+Every public input goes through here and :mod:`.validation` (which checks each raw
+value): a bad one raises :class:`BookmeError` with a stable code, a clear message and the
+field at fault, and nothing has been written yet.
 """
 
 import re
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from odoo.http import request
-from odoo.tools import email_normalize
+from odoo.tools import consteq, email_normalize
+from odoo.tools.misc import hmac
 
 from ..exceptions import BookmeError
+from . import validation
+from .validation import (  # noqa: F401 (the names other controllers use)
+    DEFAULT_WINDOW_DAYS,
+    IDEMPOTENCY_RE,
+    MAX_WINDOW_DAYS,
+    bad,
+    parse_date,
+    parse_start,
+    parse_text,
+    parse_tz,
+    parse_window,
+    valid_zones,
+)
 
-MAX_WINDOW_DAYS = 92
-DEFAULT_WINDOW_DAYS = 31
-_ZONES = None
-IDEMPOTENCY_RE = re.compile(r"^[\w.:-]{1,128}$")
-
-
-def valid_zones():
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = frozenset(available_timezones())
-    return _ZONES
-
-
-def bad(code, message, field=None, status=400):
-    return BookmeError(code, message, field=field, status=status)
-
-
-def parse_tz(value, default):
-    tz = (value or default or "UTC").strip()
-    if tz not in valid_zones():
-        raise bad("invalid_tz", request.env._("Unknown time zone '%(tz)s'.", tz=tz[:64]), "tz")
-    return tz
-
-
-def parse_date(value, field):
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise bad(
-            "invalid_date", request.env._("'%(field)s' must be a date like 2026-05-31.", field=field), field
-        ) from None
-
-
-def parse_window(params, tz):
-    """The ``from``/``to`` days of the slots API (days in ``tz``), checked."""
-    today = datetime.now(ZoneInfo(tz)).date()
-    date_from = parse_date(params["from"], "from") if params.get("from") else today
-    date_to = (
-        parse_date(params["to"], "to")
-        if params.get("to")
-        else date_from + timedelta(days=DEFAULT_WINDOW_DAYS - 1)
-    )
-    if date_to < date_from:
-        raise bad("invalid_window", request.env._("'to' must not be before 'from'."), "to")
-    if (date_to - date_from).days + 1 > MAX_WINDOW_DAYS:
-        raise bad(
-            "window_too_long",
-            request.env._("Ask for at most %(days)s days at once.", days=MAX_WINDOW_DAYS),
-            "to",
-        )
-    return date_from, date_to
-
-
-def parse_start(value):
-    if not isinstance(value, str):
-        raise bad("invalid_start", request.env._("Choose a time for your appointment."), "start")
-    try:
-        start = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        start = None
-    if start is None or start.tzinfo is None:
-        raise bad(
-            "invalid_start",
-            request.env._(
-                "'start' must be an ISO 8601 time with its offset, e.g. 2026-05-31T09:00:00+02:00."
-            ),
-            "start",
-        )
-    return start.astimezone(timezone.utc)
-
-
-def parse_text(data, field, max_len, required=False, label=None):
-    value = data.get(field)
-    if value is None or value == "":
-        if required:
-            raise bad(
-                "missing_" + field, request.env._("Please enter your %(label)s.", label=label or field), field
-            )
-        return None
-    if not isinstance(value, str):
-        raise bad("invalid_" + field, request.env._("'%(field)s' must be text.", field=field), field)
-    value = value.strip()
-    if required and not value:
-        raise bad(
-            "missing_" + field, request.env._("Please enter your %(label)s.", label=label or field), field
-        )
-    if len(value) > max_len:
-        raise bad(
-            "invalid_" + field,
-            request.env._("'%(field)s' is too long (at most %(max)s characters).", field=field, max=max_len),
-            field,
-        )
-    return value or None
+PHONE_RE = re.compile(r"^[0-9+()./\s-]{3,64}$")
+FORM_SCOPE = "crm_bookme.guest_form"
 
 
 def parse_booking_input(data, etype):
@@ -123,16 +46,12 @@ def parse_booking_input(data, etype):
             "email",
         )
     phone = parse_text(data, "phone", 64)
-    if phone and not re.match(r"^[0-9+()./\s-]{3,64}$", phone):
+    if phone and not PHONE_RE.match(phone):
         raise bad("invalid_phone", request.env._("Please enter a valid phone number."), "phone")
-    note = parse_text(data, "note", 4000)
+    note = parse_text(data, "note", 4000, multiline=True)
     tz = parse_tz(data.get("tz"), etype.user_id.tz)
-    lang = parse_text(data, "lang", 16)
-    if lang and lang not in dict(request.env["res.lang"].get_installed()):
-        lang = None
-    key = data.get("idempotency_key")
-    if key is not None and (not isinstance(key, str) or not IDEMPOTENCY_RE.match(key)):
-        raise bad("invalid_idempotency_key", request.env._("Invalid idempotency key."), "idempotency_key")
+    lang = validation.lang(data.get("lang"))
+    key = validation.idempotency_key(data.get("idempotency_key"))
     location = parse_location(data.get("location_id"), etype)
     return {
         "start": start,
@@ -149,13 +68,13 @@ def parse_booking_input(data, etype):
 
 def parse_location(value, etype):
     locations = etype.sudo().location_ids
-    if value in (None, "", False):
+    if value is None or value == "":
         if len(locations) > 1:
             raise bad("missing_location", request.env._("Please choose where to meet."), "location_id")
         return locations[:1]
     try:
-        loc_id = int(value)
-    except (TypeError, ValueError):
+        loc_id = validation.record_id(value, "location_id")
+    except BookmeError:
         loc_id = 0
     location = locations.filtered(lambda loc: loc.id == loc_id)
     if not location:
@@ -168,18 +87,12 @@ def parse_location(value, etype):
 def parse_invite(token, host):
     """The verified personal invitation of a booking request (``None`` without one). A
     token that is not genuine, has expired or belongs to another host is refused."""
-    if token is None or token == "":
+    token = validation.invite_token(token)
+    if token is None:
         return None
     invite = request.env["bookme.invite"]._bookme_read(token, host)
     if not invite:
-        raise bad(
-            "invalid_invite",
-            request.env._(
-                "This invitation link is not valid: it may have been altered or have expired. "
-                "You can still book without it from the booking page."
-            ),
-            "invite",
-        )
+        raise validation.invalid_invite()
     return invite
 
 
@@ -197,6 +110,7 @@ def invite_page_values(token, host):
 
 
 def find_host(host_slug):
+    validation.slug(host_slug)
     host = (
         request.env["res.users"]
         .sudo()
@@ -208,6 +122,7 @@ def find_host(host_slug):
 
 
 def find_type(host, type_slug):
+    validation.slug(type_slug)
     if type_slug == "free":
         etype = host.bookme_personal_type_id
     else:
@@ -230,14 +145,28 @@ def find_type(host, type_slug):
 
 
 def find_booking(token):
-    booking = (
-        request.env["bookme.booking"].sudo().search([("access_token", "=", token or "")], limit=1)
-        if token and len(token) <= 128
-        else None
-    )
+    validation.booking_token(token)
+    booking = request.env["bookme.booking"].sudo().search([("access_token", "=", token)], limit=1)
     if not booking:
         raise bad("not_found", request.env._("This booking does not exist."), status=404)
     return booking
+
+
+def form_token(booking):
+    """The token of the guest's cancel and reschedule forms of ``booking``: an HMAC (the
+    database secret, scope :data:`FORM_SCOPE`) of the booking's access token. A form
+    posted with it needs no session, so it works in a cross-site iframe, where browsers
+    send no session cookie (SameSite=Lax); a page of another site cannot read it."""
+    booking = booking.sudo()
+    return hmac(booking.env, FORM_SCOPE, f"{booking.id}:{booking.access_token}")
+
+
+def check_form_token(booking, token):
+    """Whether a guest's form post carries ``booking``'s form token (or, for pages
+    rendered before, the visitor's session CSRF token)."""
+    if not validation.matches(token, validation.FORM_TOKEN_RE, 128):
+        return False
+    return consteq(token, form_token(booking)) or request.validate_csrf(token)
 
 
 def slots_payload(etype, date_from, date_to, tz):

@@ -2,7 +2,7 @@ from odoo import http
 from odoo.http import request
 
 from ..exceptions import BookmeError
-from . import common
+from . import common, validation
 
 
 class BookmePages(http.Controller):
@@ -81,6 +81,8 @@ class BookmePages(http.Controller):
                 sitemap=False, readonly=True)
     def embed_page(self, type_id, **_kw):
         """The website's Booking block knows a type by id: send it to the type's page."""
+        if not 0 < type_id <= validation.MAX_ID:
+            raise request.not_found()
         etype = request.env["bookme.event.type"].sudo().browse(type_id).exists()
         host = etype.user_id
         if not (etype and etype.active and etype.is_published and host.bookme_enabled
@@ -124,14 +126,30 @@ class BookmePages(http.Controller):
         booking = self._or_404(common.find_booking, token)
         return self._render("crm_bookme.cancel_page", {
             "booking": booking, "can_change": booking._bookme_can_change(),
+            "form_token": common.form_token(booking),
         }, embed=embed)
 
+    def _form_refused(self, booking, embed):
+        """A guest's form posted without the booking's form token: refused, changes
+        nothing (mail scanners and other sites cannot post it)."""
+        return self._message(
+            request.env._("This form has expired"),
+            request.env._("Please open your booking page again and retry."),
+            embed=embed, status=400, booking=booking,
+        )
+
+    # The guest's forms are authorised by the booking's access token (in the URL) and its
+    # form token (common.form_token), not by the session's CSRF token: in a cross-site
+    # iframe the browser sends no session cookie, and the forms must work there too.
     @http.route("/book/booking/<string:token>/cancel", type="http", auth="public",
-                website=True, sitemap=False, methods=["POST"])
-    def cancel_do(self, token, embed=None, reason=None, **_kw):
+                website=True, sitemap=False, methods=["POST"], csrf=False)
+    def cancel_do(self, token, embed=None, reason=None, csrf_token=None, **_kw):
         booking = self._or_404(common.find_booking, token)
+        if not common.check_form_token(booking, csrf_token):
+            return self._form_refused(booking, embed)
         try:
-            mail_sent = booking._bookme_public_cancel(reason=(reason or "").strip()[:2000] or None)
+            reason = validation.text(reason, "reason", 2000, multiline=True)
+            mail_sent = booking._bookme_public_cancel(reason=reason)
         except BookmeError as exc:
             request.env.cr.rollback()
             return self._message(request.env._("Cannot cancel"), str(exc.args[0]),
@@ -165,12 +183,15 @@ class BookmePages(http.Controller):
         etype = booking.event_type_id.sudo()
         return self._render("crm_bookme.reschedule_page", {
             "booking": booking, "etype": etype, "host": etype.user_id,
+            "form_token": common.form_token(booking),
         }, embed=embed)
 
     @http.route("/book/booking/<string:token>/reschedule", type="http", auth="public",
-                website=True, sitemap=False, methods=["POST"])
-    def reschedule_do(self, token, start=None, embed=None, **_kw):
+                website=True, sitemap=False, methods=["POST"], csrf=False)
+    def reschedule_do(self, token, start=None, embed=None, csrf_token=None, **_kw):
         booking = self._or_404(common.find_booking, token)
+        if not common.check_form_token(booking, csrf_token):
+            return self._form_refused(booking, embed)
         try:
             booking._bookme_public_reschedule(common.parse_start(start))
         except BookmeError as exc:

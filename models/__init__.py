@@ -20,6 +20,7 @@ from . import (
     bookme_zoom,
     calendar_event,
     calendar_event_zoom,
+    ir_http,
     res_company,
     res_config_settings,
     res_config_settings_approval,
