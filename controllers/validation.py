@@ -19,6 +19,8 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, available_timezones
 
+import pytz
+
 from odoo.http import request
 
 from ..exceptions import BookmeError
@@ -52,9 +54,12 @@ def _not_found(message=None):
 
 
 def valid_zones():
+    """Zone names both Python's zoneinfo (the engine) and Odoo's time zone fields (pytz)
+    know: zoneinfo alone also lists the system's ``localtime``, ``Factory`` and zones
+    newer than pytz, which Odoo refuses when it stores the guest's zone."""
     global _ZONES
     if _ZONES is None:
-        _ZONES = frozenset(available_timezones())
+        _ZONES = frozenset(available_timezones()) & frozenset(pytz.all_timezones)
     return _ZONES
 
 

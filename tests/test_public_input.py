@@ -81,6 +81,18 @@ class TestPublicInput(HttpCase, BookmeCase):
             self.assert_error(status, data, 400, field=field)
         self.assertEqual(self.counts(), before)
 
+    def test_zones_odoo_does_not_know_are_refused(self):
+        """Python's zoneinfo lists a few names (the system's 'localtime', 'Factory', zones
+        newer than pytz) that Odoo's time zone fields refuse: they are no valid zone."""
+        url = f"{API}/hanne/consultation/bookings"
+        before = self.counts()
+        for tz in ("localtime", "Factory", "America/Coyhaique"):
+            status, data = self.post_json(url, self.body(tz=tz, email=f"{tz[:3]}@example.com"))
+            self.assert_error(status, data, 400, field="tz")
+            res = self.url_open(f"{API}/hanne/consultation/slots", params={"tz": tz})
+            self.assert_error(res.status_code, res.json(), 400, field="tz")
+        self.assertEqual(self.counts(), before)
+
     def test_every_booking_field_with_the_wrong_json_type(self):
         url = f"{API}/hanne/consultation/bookings"
         before = self.counts()
