@@ -11,6 +11,7 @@ from . import (
     test_composer,
     test_concurrency,
     test_event_type_settings,
+    test_fuzz_routes,
     test_guest_reschedule,
     test_install,
     test_language,
