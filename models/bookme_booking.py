@@ -243,8 +243,9 @@ class BookmeBooking(models.Model):
                 or email_normalize(email or "") != email_normalize(self.guest_email or "")):
             raise BookmeError(
                 "idempotency_conflict",
-                self.env._("This idempotency key was already used for another booking "
-                           "request. Use a new key for a new request."),
+                self.env._("This booking request was already sent with other details "
+                           "(idempotency key already used). Check your details and send it "
+                           "again."),
                 field="idempotency_key",
                 status=409,
             )

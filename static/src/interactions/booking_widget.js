@@ -398,6 +398,11 @@ export class BookmeBookingWidget extends Interaction {
             this.render();
             return;
         }
+        if (error.code === "idempotency_conflict") {
+            // An earlier attempt of this page (whose answer was lost) had other details:
+            // the next click is a new request.
+            this.idempotencyKey = this.newKey();
+        }
         this.showFormError(error.message || _t("Something went wrong. Please try again."), error.field);
     }
 
