@@ -13,7 +13,6 @@ Wrong codes are counted per visitor address and per host in ``bookme.code.attemp
 over the limit every attempt waits (429), the right code included.
 """
 
-import ipaddress
 import logging
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -24,7 +23,8 @@ from odoo import fields, http
 from odoo.http import request
 
 from ..exceptions import BookmeError
-from . import common
+from ..models.bookme_throttle import client_network
+from . import common, validation
 from .api import BookmeApi, error_response, read_json_body
 from .pages import BookmePages
 
@@ -38,17 +38,8 @@ COOKIE_PREFIX = "bookme_unlock_"
 
 def visitor_address():
     """The visitor's address as counted: IPv4 as is, IPv6 by its /64 network (one
-    machine commonly holds a whole /64)."""
-    raw = request.httprequest.remote_addr or ""
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return raw[:64] or "unknown"
-    if address.version == 6:
-        if address.ipv4_mapped:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    machine commonly holds a whole /64); see :func:`..models.bookme_throttle.client_network`."""
+    return client_network(request.httprequest.remote_addr)
 
 
 def cookie_name(host):
@@ -71,7 +62,7 @@ def has_invite(host, token):
 
 def has_booking(host, token):
     """The guest of one of ``host``'s bookings may see the host's times (to reschedule)."""
-    if not token or not isinstance(token, str) or len(token) > 128:
+    if not validation.matches(token, validation.TOKEN_RE, 128):
         return False
     return bool(request.env["bookme.booking"].sudo().search_count(
         [("access_token", "=", token), ("user_id", "=", host.id)], limit=1))
@@ -95,6 +86,7 @@ def try_code(host, code):
     """Check ``code`` for ``host``. Returns None when it is right; otherwise the
     :class:`BookmeError` to answer (403 ``code_invalid``, 429 ``throttled`` with
     ``retry_after`` seconds). A wrong code is counted, and committed with the request."""
+    code = validation.secret_code(code)
     Attempt = request.env["bookme.code.attempt"].sudo()
     address = visitor_address()
     until = Attempt._blocked_until(Attempt._keys(host, address))

@@ -166,6 +166,14 @@ def invite_token(value):
     return value
 
 
+def secret_code(value):
+    """A secret code as typed: ASCII text of at most 32 characters without control
+    characters; anything else becomes "" (a wrong code, still counted as one)."""
+    if isinstance(value, str) and len(value) <= 32 and value.isascii() and is_clean(value):
+        return value
+    return ""
+
+
 def invalid_invite():
     return bad(
         "invalid_invite",

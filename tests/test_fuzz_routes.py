@@ -38,9 +38,10 @@ _logger = logging.getLogger(__name__)
 FUZZ_SEED = int(os.environ.get("BOOKME_FUZZ_SEED") or random.SystemRandom().randrange(2**32))
 FUZZ_TOTAL = int(os.environ.get("BOOKME_FUZZ_EXAMPLES") or 2400)
 # Share of the requests per kind (pages render the whole website layout: fewer of them).
-SHARES = {"slots": 0.14, "book": 0.26, "guest_api": 0.12, "pages": 0.08, "urls": 0.14,
-          "forms": 0.14, "replay": 0.12}
+SHARES = {"slots": 0.13, "book": 0.24, "guest_api": 0.11, "pages": 0.08, "urls": 0.12,
+          "forms": 0.12, "replay": 0.10, "codes": 0.10}
 API = "/book/api/v1"
+SECRET_CODE = "4821"  # locks the "other" host's pages
 # What a request can create or change: (table, columns that say what a row holds).
 WATCHED = {
     "bookme_booking": "id, state, start, stop, partner_id, user_id, event_type_id, lead_id, "
@@ -169,6 +170,12 @@ INVITES = st.one_of(
                      Ref("invite:truncated"), Ref("invite:expired")]),
     TEXT, JSON_ANY,
 )
+CODES = st.one_of(
+    st.sampled_from([SECRET_CODE, f" {SECRET_CODE} ", "0000", "48210", "", "é", "٤٨٢١", "4821\x00"]),
+    TEXT, JSON_ANY,
+)
+
+
 FIELDS = {
     "start": STARTS,
     "name": ANY_TEXT,
@@ -230,6 +237,10 @@ QUERY = st.dictionaries(
 )
 
 
+def is_header_safe(value):
+    return all(32 <= ord(c) < 127 for c in value)
+
+
 def _quote(value):
     if not isinstance(value, str):
         value = json.dumps(value)
@@ -258,7 +269,13 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
             cls.env, login="bookme_other", name="Otto Other", email="otto@example.com",
             groups="sales_team.group_sale_salesman", tz="Europe/Oslo",
         )
-        cls.other_host.write({"bookme_enabled": True, "bookme_slug": "other"})
+        cls.other_host.write({"bookme_enabled": True, "bookme_slug": "other",
+                              "bookme_secret_code": SECRET_CODE})
+        cls.other_host.resource_calendar_id = cls.calendar
+        cls.env["bookme.event.type"].create({
+            "name": "Call", "slug": "call", "user_id": cls.other_host.id, "duration": 30,
+            "increment": 30, "min_notice": 0,
+        })
 
     @classmethod
     def tearDownClass(cls):
@@ -355,7 +372,8 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
             state[table] = self.env.cr.fetchall()
         return state
 
-    def send(self, method, path, query=None, body=None, content_type=None, encode="json"):
+    def send(self, method, path, query=None, body=None, content_type=None, encode="json",
+             headers=None):
         """One request; returns the response after checking it is not a 5xx. A dict body
         is sent as JSON (whatever the content type: a cross-site ``text/plain`` post
         carries JSON text too), or form-encoded with ``encode="form"``."""
@@ -363,7 +381,9 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
         if query:
             url += "?" + "&".join(f"{_quote(k)}={_quote(self.resolve(v))}"
                                   for k, v in query.items())
-        headers = {"Content-Type": content_type} if content_type else {}
+        headers = dict(headers or {})
+        if content_type:
+            headers["Content-Type"] = content_type
         if isinstance(body, dict):
             body = self.resolve(body)
             body = json.dumps(body).encode() if encode == "json" else _form(body)
@@ -407,12 +427,14 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
 
     @seed(FUZZ_SEED)
     @fuzz_settings("slots")
-    @given(host=st.sampled_from(["hanne", "other"]),
+    @given(host=st.sampled_from(["hanne"] * 4 + ["other"]),
            etype=st.sampled_from(["consultation", "workshop", "free"]), query=QUERY)
     def test_fuzz_slots(self, host, etype, query):
         before = self.snapshot()
         res = self.send("GET", self.path("book", "api", "v1", host, etype, "slots"), query)
-        self.assertIn(res.status_code, (200, 400, 404), res.text[:300])
+        # "other" is locked by a secret code: 403 code_required
+        self.assertIn(res.status_code, (200, 400, 404) if host == "hanne" else (403,),
+                      res.text[:300])
         self.assertIn("error" if res.status_code >= 400 else "days", res.json())
         self.check(before, res, may_change=False)
 
@@ -523,6 +545,9 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
             # Odoo's website checks a page's canonical URL by unquoting its path once more:
             # "%00" or "+" in a slug gets a 301 before any Book Me code runs.
             self.assertIn(res.status_code, (301, 404), res.text[:300])
+        elif not found and host == "other" and route in ("slots", "bookings", "type"):
+            # A locked host's pages tell nothing of which types exist: the code comes first.
+            self.assertIn(res.status_code, (200, 403, 404), res.text[:300])
         elif not found:
             self.assertEqual(res.status_code, 404, res.text[:300])
         self.assertNotIn("Traceback", res.text)
@@ -562,6 +587,60 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
                              "only the booking's own form token is accepted")
         self.check(before, res, may_change=res.status_code in (200, 303))
         self.rearm_if_cancelled()
+
+    @seed(FUZZ_SEED)
+    @fuzz_settings("codes")
+    @given(route=st.sampled_from(["slots", "bookings", "unlock", "page"]), code=CODES,
+           in_header=st.booleans(), nxt=st.one_of(st.sampled_from(
+               ["/book/other", "/book/other/call", "//evil.example.com", "https://evil.example.com",
+                "/book/other/../../web", "/book/hanne", "javascript:alert(1)"]), URL_TEXT),
+           csrf=st.sampled_from([None, "", "session", "garbage"]), embed=st.booleans())
+    def test_fuzz_secret_codes(self, route, code, in_header, nxt, csrf, embed):
+        """A host locked by a secret code: wrong, odd and well-formed codes in the header,
+        the body and the lock form, hostile 'next' targets, missing form tokens."""
+        header_ok = isinstance(code, str) and code.isascii() and is_header_safe(code)
+        headers = {"X-Bookme-Code": code} if in_header and header_ok else {}
+        # Each example starts with no wrong codes counted (past the limit all are 429).
+        self.env["bookme.code.attempt"].sudo().search([]).unlink()
+        before = self.snapshot()
+        if route == "slots":
+            res = self.send("GET", f"{API}/other/call/slots", headers=headers)
+            self.assertIn(res.status_code, (200, 400, 403, 429), res.text[:300])
+            self.assertIn("days" if res.status_code == 200 else "error", res.json())
+        elif route == "bookings":
+            body = {"start": Ref("good:start"), "name": "Gina", "email": Ref("good:email")}
+            if not headers:
+                body["code"] = code
+            res = self.send("POST", f"{API}/other/call/bookings", body=body,
+                            content_type="application/json", headers=headers)
+            self.assertIn(res.status_code, (201, 400, 403, 409, 429), res.text[:300])
+            self.assertIn("booking" if res.status_code == 201 else "error", res.json())
+        elif route == "unlock":
+            data = {"code": code if isinstance(code, str) else json.dumps(code), "next": nxt}
+            if csrf is not None:
+                data["csrf_token"] = self.lock_form_csrf() if csrf == "session" else csrf
+            if embed:
+                data["embed"] = "1"
+            res = self.send("POST", "/book/other/unlock", body=data,
+                            content_type="application/x-www-form-urlencoded", encode="form")
+            self.assertIn(res.status_code, (200, 303, 400, 403, 429), res.text[:300])
+            if res.status_code == 303:
+                location = res.headers["Location"]
+                self.assertTrue(location.startswith(("/book/other", self.base_url() + "/book/other")),
+                                location)
+        else:
+            res = self.send("GET", "/book/other/call", {"embed": "1"} if embed else None)
+            self.assertIn(res.status_code, (200, 303), res.text[:300])
+        self.assertNotIn("Traceback", res.text)
+        self.check(before, res, may_change=res.status_code == 201)
+        self.opener.cookies.clear()  # an unlock cookie would open the pages for good
+
+    def lock_form_csrf(self):
+        """The CSRF token of the lock form, as this visitor's session renders it."""
+        page = self.url_open("/book/other")
+        marker = 'name="csrf_token" value="'
+        self.assertIn(marker, page.text)
+        return page.text.split(marker, 1)[1].split('"', 1)[0]
 
     def session_csrf(self):
         """A session CSRF token of another visitor's session (not the test's)."""

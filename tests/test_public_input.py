@@ -153,6 +153,21 @@ class TestPublicInput(HttpCase, BookmeCase):
         self.assertEqual(booking.state, "confirmed")
         self.assertEqual(booking.start, naive(MONDAY_9))
 
+    def test_non_ascii_secret_code_is_a_wrong_code(self):
+        """Found by the fuzz: a code in other digits ('٤٨٢١') or with accents crashed the
+        constant-time compare (500); it is a wrong code like any other."""
+        self.host.bookme_secret_code = "4821"
+        before = self.counts()
+        for code in ("٤٨٢١", "é", "4821\x00", "x" * 100):
+            status, data = self.post_json(f"{API}/hanne/consultation/bookings",
+                                          self.body(code=code))
+            self.assert_error(status, data, 403, code="code_invalid")
+            self.env["bookme.code.attempt"].sudo().search([]).unlink()
+        res = self.url_open(f"{API}/hanne/consultation/slots",
+                            headers={"X-Bookme-Code": "4821 extra"})
+        self.assert_error(res.status_code, res.json(), 403, code="code_invalid")
+        self.assertEqual(self.counts(), before)
+
     # --- Content type (issue 9, item 10) -------------------------------------------------------
 
     def test_api_posts_need_json_content_type(self):
