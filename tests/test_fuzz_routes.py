@@ -238,7 +238,8 @@ QUERY = st.dictionaries(
 
 
 def is_header_safe(value):
-    return all(32 <= ord(c) < 127 for c in value)
+    """What ``requests`` lets through as a header value (printable ASCII, no padding)."""
+    return value == value.strip() and all(32 <= ord(c) < 127 for c in value)
 
 
 def _quote(value):
