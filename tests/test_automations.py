@@ -465,6 +465,16 @@ class TestCheckIn(BookmeCase):
         event.bookme_booking_ids.action_bookme_check_in()
         self.assertTrue(self.booking.checked_in)
 
+    def test_buttons_on_form_card_and_event(self):
+        Booking = self.env["bookme.booking"].with_user(self.host)
+        views = Booking.get_views([(False, "form"), (False, "kanban")])["views"]
+        for kind in ("form", "kanban"):
+            self.assertIn('name="action_bookme_check_in"', views[kind]["arch"], kind)
+        self.assertIn('name="action_bookme_mark_no_show"', views["form"]["arch"])
+        event_form = self.env["calendar.event"].with_user(self.host).get_views(
+            [(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="action_bookme_check_in"', event_form)
+
     def test_refusals(self):
         with self.assertRaises(UserError):
             self.tomorrow.with_user(self.host).action_bookme_check_in()
@@ -550,3 +560,112 @@ class TestDirectCheckIn(BookmeCase):
         self.assertEqual(rule.log_ids.booking_id, booking)
         booking.with_user(self.host).write({"checked_in": False})
         self.assertFalse(booking.checkin_date)
+
+
+@tagged("post_install", "-at_install")
+class TestEveryTrigger(BookmeCase):
+    """Each trigger, once: a rule for Workshops only, 3 hours after (X = 2 days for "last
+    checked in X days ago"). The same thing happens to a Yoga class booking and to a
+    Workshop booking; the rule acts for the Workshop only, not a minute early."""
+
+    DELAY = timedelta(hours=3)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.etype.name = "Yoga class"
+        cls.cron = cls.env.ref("crm_bookme.ir_cron_bookme_automations")
+
+    def run_cron(self, at):
+        with freeze_time(at), self.enter_registry_test_mode():
+            self.cron.sudo().method_direct_trigger()
+
+    def happen(self, trigger, etype):
+        """Make ``trigger`` happen to one booking of ``etype`` (of one client, as the host);
+        return the booking and the moment it happened (naive UTC)."""
+        hour = timedelta(hours=0 if etype == self.etype else 2)
+        email = f"{etype.slug}@example.com"
+        sessions = 5 if trigger == "nth_checkin" else 1
+        with freeze_time(NOW):
+            bookings = self.Booking
+            for start in weekdays(sessions):
+                bookings |= self.book(etype, start + hour, email=email)
+        booking, moment = bookings[-1], NOW
+        host_booking = booking.with_user(self.host)
+        if trigger == "cancelled":
+            moment = NOW + timedelta(minutes=10)
+            with freeze_time(moment):
+                host_booking.action_bookme_cancel()
+        elif trigger in ("approved", "declined"):
+            moment = NOW + timedelta(hours=1)
+            with freeze_time(moment):
+                if trigger == "approved":
+                    host_booking.action_bookme_approve()
+                else:
+                    host_booking.action_bookme_decline(notify=False)
+        elif trigger in ("first_checkin", "nth_checkin", "checkin", "last_checkin_days_ago"):
+            for each in bookings:
+                moment = each.start + timedelta(minutes=5)
+                with freeze_time(moment):
+                    each.with_user(self.host).action_bookme_check_in()
+        elif trigger == "session_start":
+            moment = booking.start
+        elif trigger == "session_end":
+            moment = booking.stop
+        return booking, moment
+
+    def check(self, trigger):
+        if trigger in ("requested", "approved", "declined"):
+            (self.etype | self.group_type).requires_approval = True
+        with freeze_time(NOW):
+            rule = self.env["bookme.automation"].with_user(self.host).create({
+                "name": f"Rule {trigger}", "trigger": trigger, "action": "activity",
+                "event_type_ids": [self.group_type.id], "nth": 5, "days": 2,
+                "delay": 3, "delay_unit": "hours",
+            })
+        yoga, _ = self.happen(trigger, self.etype)
+        workshop, moment = self.happen(trigger, self.group_type)
+        due = moment + (timedelta(days=2) if trigger == "last_checkin_days_ago" else self.DELAY)
+        self.run_cron(due - timedelta(minutes=1))
+        self.assertFalse(rule.log_ids.filtered(lambda log: log.state != "pending"),
+                         "not a minute early")
+        self.run_cron(due + timedelta(minutes=1))
+        self.assertEqual(rule.log_ids.booking_id, workshop, "the Workshop only")
+        self.assertEqual(rule.log_ids.state, "done")
+        activity = self.env["mail.activity"].search([("res_model", "=", "bookme.booking"),
+                                                     ("summary", "=", rule.name)])
+        self.assertEqual(activity.res_id, workshop.id)
+        self.assertNotEqual(yoga, workshop)
+
+    def test_booked(self):
+        self.check("booked")
+
+    def test_cancelled(self):
+        self.check("cancelled")
+
+    def test_requested(self):
+        self.check("requested")
+
+    def test_approved(self):
+        self.check("approved")
+
+    def test_declined(self):
+        self.check("declined")
+
+    def test_first_checkin(self):
+        self.check("first_checkin")
+
+    def test_nth_checkin(self):
+        self.check("nth_checkin")
+
+    def test_checkin(self):
+        self.check("checkin")
+
+    def test_last_checkin_days_ago(self):
+        self.check("last_checkin_days_ago")
+
+    def test_session_start(self):
+        self.check("session_start")
+
+    def test_session_end(self):
+        self.check("session_end")
