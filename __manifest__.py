@@ -30,6 +30,7 @@
         "views/res_config_settings_views.xml",
         "views/res_config_settings_zoom_views.xml",
         "views/res_config_settings_approval_views.xml",
+        "views/bookme_google_views.xml",
         "views/bookme_templates.xml",
         "views/bookme_lock_templates.xml",
         "views/snippets.xml",

@@ -1,1 +1,1 @@
-from . import api, lock, pages
+from . import api, google, lock, pages

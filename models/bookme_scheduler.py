@@ -55,8 +55,10 @@ class BookmeScheduler(models.AbstractModel):
                     host_decision=False):
         """The engine's slot at ``start`` if it is still bookable with ``seats``, else None
         (``host`` and ``host_decision`` as in :meth:`_slots`)."""
-        inputs = self._engine_inputs(etype, start, start + timedelta(minutes=1), now,
-                                     exclude_booking, host, host_decision)
+        # Under the host lock: Google's busy time from the cache only (no outside call).
+        inputs = self.with_context(bookme_google_cache_only=True)._engine_inputs(
+            etype, start, start + timedelta(minutes=1), now, exclude_booking, host, host_decision
+        )
         return engine.check_slot(start=start, seats=seats, **inputs)
 
     # --- Gathering ---------------------------------------------------------------------------
@@ -74,6 +76,7 @@ class BookmeScheduler(models.AbstractModel):
             etype, lo, hi, availability.tz,
             exclude_id=exclude_booking.id if exclude_booking else None, host=host,
         )
+        busy += self._google_busy(etype, lo, hi, host)
         rules = self._rules(etype, host)
         return {
             "availability": availability,
@@ -84,6 +87,15 @@ class BookmeScheduler(models.AbstractModel):
             "free_windows": self._free_windows(etype, lo, hi, host),
             "exclude_key": exclude_booking.id if exclude_booking else None,
         }
+
+    @api.model
+    def _google_busy(self, etype, lo, hi, host=None):
+        """Busy time of the host's Google calendars marked "Count as Busy" (a short-lived
+        database cache; see ``bookme_google_busy``)."""
+        return self.env["bookme.google.busy"]._google_busy(
+            host or etype.user_id, lo, hi,
+            fetch=not self.env.context.get("bookme_google_cache_only"),
+        )
 
     @api.model
     def _rules(self, etype, host=None):

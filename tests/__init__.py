@@ -12,6 +12,7 @@ from . import (
     test_concurrency,
     test_event_type_settings,
     test_fuzz_routes,
+    test_google_calendar,
     test_guest_reschedule,
     test_install,
     test_language,
