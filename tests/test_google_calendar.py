@@ -507,3 +507,38 @@ class TestGoogleConnect(HttpCase, GoogleCase):
         self.assertEqual(res.status_code, 400)
         self.assertFalse(self.env["bookme.google.account"].search([("user_id", "=", other.id)]))
         self.assertFalse(self.fake.calls("POST", "/token"))
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestGoogleRefusals(GoogleCase):
+    """Every public method of the Google models refuses portal users, plain employees and
+    a colleague, and reaches Google for none of them."""
+
+    def test_public_methods_refuse_other_roles(self):
+        from odoo.service.model import call_kw
+        from odoo.tests import new_test_user
+
+        from .test_access_rights import crm_bookme_public_methods
+
+        users = [
+            new_test_user(self.env, login="g_portal", groups="base.group_portal"),
+            new_test_user(self.env, login="g_employee", groups="base.group_user"),
+            new_test_user(self.env, login="g_colleague", groups="sales_team.group_sale_salesman"),
+        ]
+        targets = {"bookme.google.account": self.work, "bookme.google.calendar": self.coaching}
+        methods = [(m, n) for m, n in crm_bookme_public_methods(self.env) if m in targets]
+        self.assertIn(("bookme.google.account", "action_refresh_calendars"), methods)
+        self.assertIn(("bookme.google.account", "action_connect"), methods)
+        for user in users:
+            for model_name, name in methods:
+                record = targets[model_name].with_user(user)
+                is_model = getattr(getattr(type(record), name), "_api_model", False)
+                if is_model and user.login == "g_colleague":
+                    continue  # connecting one's own account is what a Book Me user may do
+                with self.subTest(user=user.login, method=name), self.assertRaises(Exception):
+                    call_kw(record, name, [] if is_model else [record.ids], {})
+            for field in ("refresh_token", "access_token"):
+                with self.assertRaises(Exception):
+                    self.work.with_user(user).read([field])
+        self.assertFalse(self.fake.requests)
