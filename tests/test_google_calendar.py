@@ -441,17 +441,22 @@ class TestGoogleBusy(GoogleCase):
         self.assertIn(MONDAY_9, starts)
 
     def test_own_bookings_in_google_are_not_counted_twice(self):
+        """A group session Book Me wrote to Google is busy there, but still has seats."""
         self.coaching.check_busy = True
-        booking = self.book(self.etype, MONDAY_9)
+        self.group_type.write({"google_calendar_enabled": True,
+                               "google_calendar_id": self.coaching.id})
+        first = self.book(self.group_type, MONDAY_9)
+        self.assertTrue(first.google_event_id)
         self.fake.busy["coaching@group.calendar.google.com"] = [
-            ("2030-01-07T08:00:00Z", "2030-01-07T08:30:00Z"),
+            ("2030-01-07T08:00:00Z", "2030-01-07T09:00:00Z"),  # the session itself
+            ("2030-01-07T12:00:00Z", "2030-01-07T13:00:00Z"),  # something else
         ]
-        self.assertTrue(booking.google_event_id)
-        # Moving it by 30 minutes overlaps its own Google event: still allowed.
-        self.assertIn(MONDAY_9 + timedelta(minutes=30),
-                      self.starts(self.etype, utc(2030, 1, 7, 7, 0), utc(2030, 1, 7, 17, 0)))
-        self.as_host(booking).action_bookme_reschedule("2030-01-07T09:30:00+01:00")
-        self.assertEqual(booking.start, naive(MONDAY_9 + timedelta(minutes=30)))
+        day = (utc(2030, 1, 7, 7, 0), utc(2030, 1, 7, 17, 0))
+        starts = self.starts(self.group_type, *day)
+        self.assertIn(MONDAY_9, starts, "the session is not blocked by its own Google event")
+        self.assertNotIn(utc(2030, 1, 7, 12, 0), starts)
+        second = self.book(self.group_type, MONDAY_9, email="otto@example.com", name="Otto")
+        self.assertEqual(second.state, "confirmed")
 
 
 @tagged("post_install", "-at_install")
