@@ -1,14 +1,18 @@
 import json
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import psycopg2
+
+from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase, freeze_time, tagged
 
 from odoo.addons.crm_bookme.models.bookme_google import GoogleError
 
 from .common import BookmeCase, naive, utc
+from .test_outside_calls import OutsideCallsCase
 
 NOW = "2030-01-04 12:00:00"
 MONDAY_9 = utc(2030, 1, 7, 8, 0)  # 09:00 in Oslo
@@ -42,6 +46,7 @@ class FakeGoogle:
         self.revoked = set()  # refresh tokens Google no longer accepts
         self.fail_status = None  # answer every request with this status
         self.busy = {}  # calendar id -> [(start, end)]
+        self.on_insert = None  # called while an event insert is being handled
         self.next_id = 1
 
     def calls(self, method, fragment=""):
@@ -106,6 +111,8 @@ class GoogleHandler(BaseHTTPRequestHandler):
             with fake.lock:
                 events = fake.events.setdefault(cal, {})
                 if method == "POST" and len(parts) == 6:
+                    if fake.on_insert:
+                        fake.on_insert()
                     event_id = f"gev{fake.next_id}"
                     fake.next_id += 1
                     events[event_id] = body
@@ -547,3 +554,79 @@ class TestGoogleRefusals(GoogleCase):
                 with self.assertRaises(Exception):
                     self.work.with_user(user).read([field])
         self.assertFalse(self.fake.requests)
+
+
+@tagged("post_install", "-at_install")
+class TestGoogleAfterCommit(OutsideCallsCase):
+    """With real commits: Google is called once the booking is committed and the host's
+    lock row is free again, never inside the booking's transaction."""
+
+    def setUp(self):
+        super().setUp()
+        self.fake = FakeGoogle()
+        self.seen = []
+        self.fake.on_insert = self.observe
+        handler = type("Handler", (GoogleHandler,), {"fake": self.fake})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+
+        def stop():
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
+        self.addCleanup(stop)
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        self.set_params({
+            "google_calendar_client_id": CLIENT,
+            "google_calendar_client_secret": SECRET,
+            "crm_bookme.google_api_url": f"{base}/calendar/v3",
+            "crm_bookme.google_token_url": f"{base}/token",
+        })
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            account = env["bookme.google.account"].create({
+                "user_id": self.ids["host"], "email": "hanne@work.example",
+                "refresh_token": "refresh-work", "access_token": "tok-work",
+                "token_expiry": datetime.now() + timedelta(hours=1),
+            })
+            account._google_store_calendars(ACCOUNTS["refresh-work"][1])
+            calendar = account.calendar_ids.filtered(lambda c: not c.primary)
+            env["bookme.event.type"].browse(self.ids["plain"]).write({
+                "google_calendar_enabled": True, "google_calendar_id": calendar.id,
+            })
+            self.account_id = account.id
+        self.addCleanup(self._remove_account)
+
+    def _remove_account(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["bookme.google.account"].browse(self.account_id).unlink()
+
+    def observe(self):
+        """In the fake Google, while it handles the insert: what another worker sees."""
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT count(*) FROM bookme_booking WHERE guest_email = %s",
+                       ["after@example.com"])
+            committed = cr.fetchone()[0] == 1
+            try:
+                cr.execute("SELECT 1 FROM bookme_host_lock WHERE user_id = %s FOR UPDATE NOWAIT",
+                           [self.ids["host"]])
+                lock_free = True
+            except psycopg2.errors.LockNotAvailable:
+                lock_free = False
+            cr.rollback()
+        self.seen.append((committed, lock_free))
+
+    def test_google_is_called_after_the_commit(self):
+        results = {}
+        self.book_in_worker("plain", self.start, "after@example.com", results)
+        self.assertIsInstance(results["after@example.com"], tuple, results)
+        self.assertEqual(self.seen, [(True, True)], "committed, lock released, then Google")
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            booking = env["bookme.booking"].browse(results["after@example.com"][0])
+            events = self.fake.events["coaching@group.calendar.google.com"]
+            self.assertEqual(list(events), [booking.google_event_id])
+            self.assertFalse(booking.google_retry)
