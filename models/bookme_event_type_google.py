@@ -20,7 +20,7 @@ class BookmeEventType(models.Model):
         "your primary Google calendar through Odoo's own Google Calendar sync, if you use it.",
     )
     google_calendar_id = fields.Many2one(
-        "bookme.google.calendar", "Google Calendar", ondelete="set null",
+        "bookme.google.calendar", ondelete="set null",
         domain="[('user_id', '=', user_id)]",
         help="The calendar that receives the bookings, in any of your connected Google "
         "accounts. Empty: your primary calendar through Odoo's own sync.",
@@ -39,4 +39,6 @@ class BookmeEventType(models.Model):
         """The Google calendar Book Me writes this type's bookings to, if any (sudo)."""
         self.ensure_one()
         etype = self.sudo()
-        return etype.google_calendar_id if etype.google_calendar_enabled else etype.google_calendar_id.browse()
+        if not etype.google_calendar_enabled:
+            return etype.google_calendar_id.browse()
+        return etype.google_calendar_id

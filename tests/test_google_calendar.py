@@ -7,8 +7,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import psycopg2
 
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
 
+from odoo.addons.crm_bookme.exceptions import BookmeError
 from odoo.addons.crm_bookme.models.bookme_google import GoogleError
 
 from .common import BookmeCase, naive, utc
@@ -42,7 +44,7 @@ class FakeGoogle:
         self.lock = threading.Lock()
         self.requests = []  # (method, path, query, body)
         self.events = {}  # calendar id -> {event id: payload}
-        self.valid_tokens = {tok: cals for tok, cals in ACCOUNTS.values()}
+        self.valid_tokens = dict(ACCOUNTS.values())
         self.revoked = set()  # refresh tokens Google no longer accepts
         self.fail_status = None  # answer every request with this status
         self.busy = {}  # calendar id -> [(start, end)]
@@ -283,9 +285,9 @@ class TestGoogleClient(GoogleCase):
         self.assertEqual(
             self.env["bookme.google.account"].with_user(self.host).search([]), self.work | self.home
         )
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             self.work.with_user(colleague).action_refresh_calendars()
-        with self.assertRaises(Exception):  # a colleague's calendar on one's own type
+        with self.assertRaises(ValidationError):  # a colleague's calendar on one's own type
             self.env["bookme.event.type"].with_user(colleague).create({
                 "name": "Mine", "duration": 30, "google_calendar_id": self.coaching.id,
             })
@@ -432,7 +434,7 @@ class TestGoogleBusy(GoogleCase):
         self.starts(self.etype, *day)
         self.assertEqual(len(self.fake.calls("POST", "freeBusy")), 1, "cached")
         # The booking check (under the host lock) uses the cache, never Google.
-        with self.assertRaises(Exception):
+        with self.assertRaises(BookmeError):
             self.book(self.etype, MONDAY_9)
         self.assertEqual(len(self.fake.calls("POST", "freeBusy")), 1)
         with freeze_time("2030-01-04 12:06:00"):
@@ -548,10 +550,10 @@ class TestGoogleRefusals(GoogleCase):
                 is_model = getattr(getattr(type(record), name), "_api_model", False)
                 if is_model and user.login == "g_colleague":
                     continue  # connecting one's own account is what a Book Me user may do
-                with self.subTest(user=user.login, method=name), self.assertRaises(Exception):
+                with self.subTest(user=user.login, method=name), self.assertRaises(UserError):
                     call_kw(record, name, [] if is_model else [record.ids], {})
             for field in ("refresh_token", "access_token"):
-                with self.assertRaises(Exception):
+                with self.assertRaises(AccessError):
                     self.work.with_user(user).read([field])
         self.assertFalse(self.fake.requests)
 
