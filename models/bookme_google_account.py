@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from .bookme_google import GoogleError
 
@@ -143,5 +144,6 @@ class BookmeGoogleAccount(models.Model):
     @api.model
     def action_connect(self):
         """Start connecting a Google account: off to Google's consent screen."""
-        self.check_access("create")
+        if not self.env.user.has_group("crm_bookme.group_bookme_user"):
+            raise AccessError(self.env._("Only Book Me users can connect a Google account."))
         return {"type": "ir.actions.act_url", "url": "/bookme/google/connect", "target": "self"}

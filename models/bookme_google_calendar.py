@@ -24,7 +24,11 @@ class BookmeGoogleCalendar(models.Model):
         "unique(account_id, google_id)", "Each Google calendar is listed once per account."
     )
 
-    @api.depends("name", "account_id.email")
+    @api.depends("name", "primary", "account_id.email")
     def _compute_display_name(self):
         for calendar in self:
-            calendar.display_name = f"{calendar.name} ({calendar.account_id.email})"
+            if calendar.primary and calendar.name == calendar.account_id.email:
+                calendar.display_name = self.env._("%(account)s (primary calendar)",
+                                                   account=calendar.account_id.email)
+            else:
+                calendar.display_name = f"{calendar.name} ({calendar.account_id.email})"

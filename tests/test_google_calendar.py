@@ -556,6 +556,8 @@ class TestGoogleRefusals(GoogleCase):
                 with self.assertRaises(AccessError):
                     self.work.with_user(user).read([field])
         self.assertFalse(self.fake.requests)
+        action = self.env["bookme.google.account"].with_user(self.host).action_connect()
+        self.assertEqual(action["url"], "/bookme/google/connect")
 
 
 @tagged("post_install", "-at_install")
