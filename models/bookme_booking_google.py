@@ -68,6 +68,12 @@ class BookmeBooking(models.Model):
         self.filtered(lambda b: b.state not in ACTIVE_STATES)._bookme_google_queue()
         return res
 
+    def _bookme_on_transition(self, old_state):
+        res = super()._bookme_on_transition(old_state)
+        if self.state in ("cancelled", "declined") and self.google_event_id:
+            self._bookme_google_queue()
+        return res
+
     def _bookme_event_moved(self):
         res = super()._bookme_event_moved()
         self._bookme_google_queue()

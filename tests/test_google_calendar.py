@@ -351,6 +351,19 @@ class TestGoogleBookings(GoogleCase):
         self.assertEqual(self.fake.events["family@group.calendar.google.com"], {})
         self.assertEqual(len(self.coaching_events()), 1)
 
+    def test_request_is_written_when_approved(self):
+        self.etype.requires_approval = True
+        booking = self.book(self.etype, MONDAY_9)
+        self.assertEqual(booking.state, "requested")
+        self.assertFalse(self.fake.requests, "a request is not in Google yet")
+        self.as_host(booking).action_bookme_approve()
+        self.assertEqual(booking.state, "confirmed")
+        (payload,) = self.coaching_events().values()
+        self.assertEqual(payload["start"]["dateTime"], "2030-01-07T08:00:00Z")
+        declined = self.book(self.etype, MONDAY_11, email="otto@example.com", name="Otto")
+        self.as_host(declined).action_bookme_decline()
+        self.assertEqual(len(self.coaching_events()), 1)
+
     def test_no_chosen_calendar_writes_nothing(self):
         self.etype.google_calendar_enabled = False
         booking = self.book(self.etype, MONDAY_9)
