@@ -47,7 +47,8 @@ class BookmeCode(models.AbstractModel):
         expected = self._bookme_applicable(host)[1]
         if not expected or not isinstance(code, str):
             return False
-        return consteq(code.strip(), expected)
+        # As bytes: compare_digest refuses non-ASCII text, and any text may come in.
+        return consteq(code.strip().encode(), expected.encode())
 
     def _bookme_digest(self, host):
         kind, code = self._bookme_applicable(host)

@@ -342,6 +342,12 @@ class TestSecretCodeThrottleModel(SecretCodeCase):
         self.assertFalse(Attempt._blocked_until(Attempt._keys(self.other_host, "192.168.1.1"), now=now),
                          "other hosts are not affected")
 
+    def test_any_text_is_just_a_wrong_code(self):
+        Code = self.env["bookme.code"]
+        self.assertTrue(Code._bookme_matches(self.host, CODE))
+        for text in ("٤٨٢١", "é", "4821\x00", "", None, 4821, "48 21"):
+            self.assertFalse(Code._bookme_matches(self.host, text), repr(text))
+
     def test_burst_notice_to_host_and_administrators(self):
         """The company code is under attack: the host and the Book Me administrators get
         one to-do each, for the whole burst; nobody else, and never the code."""
