@@ -21,6 +21,7 @@ from . import (
     test_modes,
     test_my_availability,
     test_outside_calls,
+    test_processes,
     test_public_input,
     test_secret_codes,
     test_snippet,

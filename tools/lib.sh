@@ -12,7 +12,7 @@ set -o pipefail
 
 BOOKME_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BOOKME_LOCAL="$BOOKME_ROOT/.local"
-BOOKME_VENV="$BOOKME_ROOT/.venv"
+BOOKME_VENV=${BOOKME_VENV:-"$BOOKME_ROOT/.venv"}
 BOOKME_PY="$BOOKME_VENV/bin/python"
 # Each checkout gets its own port, so two clones' private clusters never collide.
 BOOKME_PG_PORT=${BOOKME_PG_PORT:-$((54000 + $(echo "$BOOKME_ROOT" | cksum | cut -d' ' -f1) % 900))}
@@ -102,7 +102,9 @@ ensure_venv() {
         || die "Python 3.10 to 3.13 is needed ($py is $("$py" --version 2>&1))"
     [ -x "$BOOKME_PY" ] || "$py" -m venv "$BOOKME_VENV" || die "could not create $BOOKME_VENV"
     say "Installing Python packages into .venv (${reqs[*]##*/})..."
-    "$BOOKME_PY" -m pip install -q --disable-pip-version-check --upgrade pip wheel setuptools \
+    # setuptools 81 dropped pkg_resources, which gevent (Odoo's websocket/bus process in
+    # multi-worker mode) imports: with it, that process crashes in a loop.
+    "$BOOKME_PY" -m pip install -q --disable-pip-version-check --upgrade pip wheel "setuptools<81" \
         >/dev/null || die "pip could not upgrade itself"
     local args=() r
     for r in "${reqs[@]}"; do args+=(-r "$r"); done
