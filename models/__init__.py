@@ -28,6 +28,7 @@ from . import (
     calendar_event_google,
     calendar_event_zoom,
     ir_http,
+    mail_mail,
     res_company,
     res_config_settings,
     res_config_settings_approval,

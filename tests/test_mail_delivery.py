@@ -1,5 +1,6 @@
 import asyncio
 import base64
+import contextlib
 import email
 import json
 import socket
@@ -10,6 +11,7 @@ from unittest.mock import patch
 import icalendar
 from aiosmtpd.controller import Controller
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, freeze_time, tagged
 
 from .common import BookmeCase, utc
@@ -104,3 +106,41 @@ class TestMailDelivery(HttpCase, BookmeCase):
         self.assertIn("the confirmation email could not be sent", page.text)
         att = mails[0].attachment_ids.filtered(lambda a: a.mimetype == "text/calendar")
         self.assertTrue(base64.b64decode(att.datas).startswith(b"BEGIN:VCALENDAR"))
+
+    def test_outage_through_the_queue_delivers_once(self):
+        """The mail server is down when the booking is made and still down when Odoo's
+        queue runs (which marks the emails 'Delivery Failed'); it comes back: the next queue
+        run delivers the guest's and the host's email, once each."""
+        data = self.book()  # nothing listens on self.port
+        self.assertFalse(data["email_sent"])
+        booking = self.env["bookme.booking"].search([("access_token", "=", data["token"])])
+        mails = self.env["mail.mail"].search([("model", "=", "bookme.booking"),
+                                              ("res_id", "=", booking.id)])
+        self.assertEqual(len(mails), 2, mails.mapped("subject"))
+        self.env["mail.mail"].process_email_queue()
+        self.assertEqual(set(mails.mapped("state")), {"exception"})
+        inbox = _Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=self.port,
+                                loop=asyncio.new_event_loop())
+        controller.start()
+        self.addCleanup(controller.stop)
+        self.env["mail.mail"].process_email_queue()
+        self.env["mail.mail"].process_email_queue()
+        recipients = sorted(m["To"] for m in inbox.messages)
+        self.assertEqual(len(recipients), 2, recipients)
+        self.assertIn("gina@example.com", recipients[0] + recipients[1])
+        self.assertTrue(any("hanne@example.com" in r for r in recipients), recipients)
+        self.assertEqual(self.env["mail.mail"].search_count([
+            ("id", "in", mails.ids), ("state", "in", ("outgoing", "exception"))]), 0)
+
+    def test_queue_requeue_is_not_for_everyone(self):
+        """Any user may call the queue over RPC; only the system requeues failed emails."""
+        self.book()
+        self.env["mail.mail"].process_email_queue()
+        failed = self.env["mail.mail"].search([("model", "=", "bookme.booking"),
+                                               ("state", "=", "exception")])
+        self.assertTrue(failed)
+        with contextlib.suppress(AccessError):
+            self.env["mail.mail"].with_user(self.host).process_email_queue()
+        failed.invalidate_recordset()
+        self.assertEqual(set(failed.mapped("state")), {"exception"})
