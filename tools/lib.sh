@@ -205,7 +205,7 @@ odoo_args() {
     mkdir -p "$BOOKME_LOCAL/addons" "$BOOKME_LOCAL/data" "$BOOKME_LOCAL/log"
     ln -sfn "$BOOKME_ROOT" "$BOOKME_LOCAL/addons/crm_bookme"
     ODOO_ARGS=(
-        --addons-path="$ODOO_SRC_FOUND/addons,$ODOO_SRC_FOUND/odoo/addons,$BOOKME_LOCAL/addons"
+        --addons-path="$ODOO_SRC_FOUND/addons,$ODOO_SRC_FOUND/odoo/addons,$BOOKME_LOCAL/addons${BOOKME_EXTRA_ADDONS:+,$BOOKME_EXTRA_ADDONS}"
         --data-dir="$BOOKME_LOCAL/data"
         --http-interface=127.0.0.1
         "${DB_ARGS[@]}"
