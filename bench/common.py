@@ -95,13 +95,13 @@ def addons_path_args(extra):
     return [f"{base},{','.join(str(p) for p in extra)}"]
 
 
-def shell(db, code, extra_addons=(), log_name="bench-shell.log", env_extra=None):
+def shell(db, code, extra_addons=(), log_name="bench-shell.log", env_extra=None, args=()):
     """Run Python ``code`` in ``odoo-bin shell`` (``env`` is there); the code's last line
     printed as ``RESULT <json>`` is decoded and returned."""
     env = setup()
     path = LOCAL / "log" / log_name
     cmd = [env["py"], f"{env['src']}/odoo-bin", "shell", *env["args"], "-d", db, "--no-http",
-           "--log-level=warn", *addons_path_args(extra_addons)]
+           "--log-level=warn", *addons_path_args(extra_addons), *args]
     # addons-path given twice: the last one wins.
     proc = subprocess.run(cmd, input=code, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, cwd=ROOT, env={**os.environ, **(env_extra or {})})
