@@ -33,7 +33,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # noqa: E402
+import common
 
 DB = "bookme_bench_oca"
 OCA = common.LOCAL / "oca"
@@ -93,9 +93,9 @@ for n in SIZES:
             RETURNING id''', [user.id, starts, stops])
         ids = [r[0] for r in env.cr.fetchall()]
         env.cr.execute('''
-            INSERT INTO calendar_attendee (event_id, partner_id, state, common_name, email)
-            SELECT id, %s, 'accepted', %s, %s FROM unnest(%s::int[]) AS id''',
-            [user.partner_id.id, user.name, user.email, ids])
+            INSERT INTO calendar_attendee (event_id, partner_id, state, common_name)
+            SELECT id, %s, 'accepted', %s FROM unnest(%s::int[]) AS id''',
+            [user.partner_id.id, user.name, ids])
         env.cr.execute('''
             INSERT INTO calendar_event_res_partner_rel (calendar_event_id, res_partner_id)
             SELECT id, %s FROM unnest(%s::int[]) AS id''', [user.partner_id.id, ids])

@@ -188,7 +188,7 @@ class SmtpSink:
         sink = self
 
         class Handler:
-            async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd)
+            async def handle_DATA(self, server, session, envelope):
                 with sink.lock:
                     sink.messages.append((envelope.rcpt_tos, envelope.content))
                 return "250 OK"

@@ -27,7 +27,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # noqa: E402
+import common
 
 DB = "bookme_bench_load"
 API = "/book/api/v1"
@@ -106,7 +106,8 @@ for i in range(100):
     bk = env["bookme.booking"].sudo()._bookme_create(etype, start, f"Asker {i}", f"asker{i}@example.com")
     ids.append(bk.id)
 env.cr.commit()
-print("RESULT " + json.dumps({"ids": ids, "states": sorted(set(env["bookme.booking"].browse(ids).mapped("state"))), "type": etype.id}))
+states = sorted(set(env["bookme.booking"].browse(ids).mapped("state")))
+print("RESULT " + json.dumps({"ids": ids, "states": states, "type": etype.id}))
 """
 
 

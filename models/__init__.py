@@ -24,6 +24,7 @@ from . import (
     bookme_scheduler,
     bookme_throttle,
     bookme_zoom,
+    calendar_attendee,
     calendar_event,
     calendar_event_google,
     calendar_event_zoom,

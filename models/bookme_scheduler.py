@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
@@ -25,9 +25,10 @@ def as_naive(value):
 class BookmeScheduler(models.AbstractModel):
     """The bridge between Odoo's records and the plain-Python engine.
 
-    It gathers everything one host's slots depend on in a handful of queries (working
-    hours, date-specific hours, time off, busy events, bookings, free-for-appointment
-    windows), hands it to :mod:`crm_bookme.engine`, and returns the engine's answer. The
+    It gathers everything one host's slots depend on in two SQL queries, whatever the
+    number of events (working hours, date-specific hours and time off; busy events,
+    bookings and free-for-appointment windows), hands it to :mod:`crm_bookme.engine`, and
+    returns the engine's answer. The
     booking path calls :meth:`_check_slot` inside its transaction, under the host lock.
     """
 
@@ -71,9 +72,9 @@ class BookmeScheduler(models.AbstractModel):
         # Daily limits count whole local days and buffers reach across the window's edges.
         margin = timedelta(days=1, minutes=etype.buffer_before + etype.buffer_after + 24 * 60)
         lo, hi = as_naive(start - margin), as_naive(end + margin)
-        availability = self._availability(etype, lo, hi, host)
-        busy, bookings = self._busy_and_bookings(
-            etype, lo, hi, availability.tz,
+        availability, host_mode = self._availability(etype, lo, hi, host)
+        busy, bookings, free_windows = self._time_taken(
+            etype, lo, hi, availability.tz, host_mode,
             exclude_id=exclude_booking.id if exclude_booking else None, host=host,
         )
         busy += self._google_busy(etype, lo, hi, host)
@@ -84,7 +85,7 @@ class BookmeScheduler(models.AbstractModel):
             "now": now or self._now(),
             "busy": busy,
             "bookings": bookings,
-            "free_windows": self._free_windows(etype, lo, hi, host),
+            "free_windows": free_windows,
             "exclude_key": exclude_booking.id if exclude_booking else None,
         }
 
@@ -126,131 +127,181 @@ class BookmeScheduler(models.AbstractModel):
             multiple_requests=etype.requires_approval and etype.multiple_requests,
         )
 
-    @api.model
-    def _host_calendar(self, etype, host=None):
-        """The weekly hours: the type's own, or the host's. Another staff member than the
-        type's host (see :meth:`_slots`) always brings their own hours."""
-        host = host or etype.user_id
-        if not etype.is_personal and not etype.use_global_availability and host == etype.user_id:
-            return etype.resource_calendar_id
-        return host.resource_calendar_id
+    # The gathering reads the tables directly, in two queries whatever the data (one for
+    # the hours, one for the time taken), only the columns the engine needs, and no
+    # per-record ORM reads: pending ORM changes are written first.
+    _AVAILABILITY_MODELS = (
+        "res.users", "res.partner", "res.company", "resource.resource", "resource.calendar",
+        "resource.calendar.attendance", "resource.calendar.leaves", "bookme.date.availability",
+    )
+    _BUSY_MODELS = ("calendar.event", "calendar.attendee", "bookme.booking", "bookme.event.type")
 
     @api.model
     def _availability(self, etype, lo, hi, host=None):
+        """The host's weekly hours, date-specific hours and time off around [lo, hi), as
+        an :class:`engine.Availability`, and the host's slot mode (read in the same query).
+
+        The weekly hours are the type's own, or the host's; another staff member than the
+        type's host (see :meth:`_slots`) always brings their own hours."""
         host = host or etype.user_id
-        calendar = self._host_calendar(etype, host)
-        attendances = calendar.attendance_ids.filtered(lambda a: a.display_type is False)
+        for model in self._AVAILABILITY_MODELS:
+            self.env[model].flush_model()
+        own_calendar = (not etype.is_personal and not etype.use_global_availability
+                        and host == etype.user_id)
+        self.env.cr.execute(SQL(
+            """
+            WITH host AS (
+                SELECT u.id, u.company_id, p.tz, u.bookme_mode,
+                       -- res.users.resource_calendar_id: the first active resource's hours
+                       (SELECT r.calendar_id FROM resource_resource r
+                         WHERE r.user_id = u.id AND r.active
+                         ORDER BY r.name, r.id LIMIT 1) AS user_calendar_id,
+                       ARRAY(SELECT r.id FROM resource_resource r
+                              WHERE r.user_id = u.id AND r.active) AS resource_ids
+                  FROM res_users u JOIN res_partner p ON p.id = u.partner_id
+                 WHERE u.id = %(uid)s
+            ), cal AS (
+                SELECT host.*, c.id AS calendar_id, c.tz AS calendar_tz,
+                       co.resource_calendar_id AS company_calendar_id
+                  FROM host
+                  LEFT JOIN resource_calendar c
+                         ON c.id = CASE WHEN %(own)s THEN %(type_calendar)s
+                                        ELSE host.user_calendar_id END
+                  LEFT JOIN res_company co ON co.id = host.company_id
+            )
+            SELECT cal.bookme_mode, cal.tz, cal.calendar_id, cal.calendar_tz,
+                   (SELECT json_agg(json_build_array(a.dayofweek, a.hour_from, a.hour_to,
+                                                     a.day_period)
+                                    ORDER BY a.sequence, a.week_type, a.dayofweek, a.hour_from, a.id)
+                      FROM resource_calendar_attendance a
+                     WHERE a.calendar_id = cal.calendar_id AND a.display_type IS NULL),
+                   (SELECT json_agg(json_build_array(o.date, o.hour_from, o.hour_to)
+                                    ORDER BY o.date, o.hour_from, o.id)
+                      FROM bookme_date_availability o
+                     WHERE o.user_id = cal.id AND o.date >= %(lo_day)s AND o.date <= %(hi_day)s),
+                   -- the host's own time off, and company-wide time off: on the host's
+                   -- hours, on the company's default hours (which personal hours are
+                   -- copied from), or on no hours
+                   (SELECT json_agg(json_build_array(lv.date_from, lv.date_to)
+                                    ORDER BY lv.date_from, lv.id)
+                      FROM resource_calendar_leaves lv
+                     WHERE lv.time_type = 'leave' AND lv.date_from < %(hi)s AND lv.date_to > %(lo)s
+                       AND (lv.resource_id = ANY(cal.resource_ids)
+                            OR (lv.resource_id IS NULL
+                                AND (lv.calendar_id IS NULL
+                                     OR lv.calendar_id IN (cal.calendar_id, cal.company_calendar_id))
+                                AND (lv.company_id IS NULL OR lv.company_id = cal.company_id))))
+              FROM cal
+            """,
+            uid=host.id, own=own_calendar, type_calendar=etype.resource_calendar_id.id or None,
+            lo=lo, hi=hi, lo_day=lo.date(), hi_day=hi.date(),
+        ))
+        (host_mode, host_tz, calendar_id, calendar_tz, attendances, overrides,
+         leaves) = self.env.cr.fetchone()
         if attendances:
             weekly = tuple(
-                engine.WeeklyInterval(int(a.dayofweek), a.hour_from, a.hour_to)
-                for a in attendances
-                if a.day_period != "lunch"
+                engine.WeeklyInterval(int(day), hour_from, hour_to)
+                for day, hour_from, hour_to, period in attendances
+                if period != "lunch"
             )
         else:
             weekly = engine.DEFAULT_BUSINESS_HOURS
-        tz = (calendar.tz if calendar else None) or host.tz or "UTC"
-
-        overrides = {}
-        for rec in self.env["bookme.date.availability"].sudo().search(
-            [("user_id", "=", host.id), ("date", ">=", lo.date()), ("date", "<=", hi.date())]
-        ):
-            overrides.setdefault(rec.date, []).append((rec.hour_from, rec.hour_to))
-
-        # The host's own time off, and company-wide time off: on the host's hours, on the
-        # company's default hours (which personal hours are copied from), or on no hours.
-        shared_calendars = [False, *(calendar | host.company_id.resource_calendar_id).ids]
-        leave_domain = [
-            "|",
-            ("resource_id", "in", host.resource_ids.ids),
-            "&", "&",
-            ("resource_id", "=", False),
-            ("calendar_id", "in", shared_calendars),
-            ("company_id", "in", [False, host.company_id.id]),
-        ]
-        leaves = self.env["resource.calendar.leaves"].sudo().search(
-            [*leave_domain, ("time_type", "=", "leave"), ("date_from", "<", hi), ("date_to", ">", lo)]
-        )
-        return engine.Availability(
-            tz=tz,
+        date_overrides = {}
+        for day, hour_from, hour_to in overrides or ():
+            date_overrides.setdefault(date.fromisoformat(day), []).append((hour_from, hour_to))
+        availability = engine.Availability(
+            tz=(calendar_tz if calendar_id else None) or host_tz or "UTC",
             weekly=weekly,
-            date_overrides={day: tuple(hours) for day, hours in overrides.items()},
-            time_off=tuple((as_utc(lv.date_from), as_utc(lv.date_to)) for lv in leaves),
+            date_overrides={day: tuple(hours) for day, hours in date_overrides.items()},
+            time_off=tuple(
+                (as_utc(datetime.fromisoformat(start)), as_utc(datetime.fromisoformat(stop)))
+                for start, stop in leaves or ()
+            ),
         )
+        return availability, host_mode
 
     @api.model
-    def _busy_and_bookings(self, etype, lo, hi, tz, exclude_id=None, host=None):
-        """The host's busy calendar events, plus Book Me bookings: those of ``etype`` as
-        :class:`engine.ExistingBooking` (seats, pending), the others as busy time carrying
-        their own type's buffers. A booking's own calendar event is not counted twice."""
-        host = host or etype.user_id
-        # The queries below read the tables directly: write pending ORM changes first.
-        for model in ("calendar.event", "calendar.attendee", "bookme.booking", "bookme.event.type"):
+    def _time_taken(self, etype, lo, hi, tz, host_mode, exclude_id=None, host=None):
+        """(busy, bookings, free windows) of the host around [lo, hi), in one query.
+
+        Busy: the host's busy calendar events, the ones they organise and the ones they
+        attend and have not declined (less their own, by ids), each found from its own
+        index (an OR of both would scan every event of everyone before ``hi``); plus
+        Book Me bookings: those of ``etype`` as :class:`engine.ExistingBooking` (seats,
+        pending), the others as busy time carrying their own type's buffers. A booking's
+        own calendar event is not counted twice. Free windows: the host's
+        free-for-appointment events, by start (personal page, unless automatic mode)."""
+        uid = (host or etype.user_id).id
+        for model in self._BUSY_MODELS:
             self.env[model].flush_model()
-        cr = self.env.cr
-        cr.execute(SQL(
+        self.env.cr.execute(SQL(
             """
-            SELECT e.start, e.stop, e.allday, e.start_date, e.stop_date
+            SELECT 'e', e.start, e.stop, e.allday, e.start_date, e.stop_date,
+                   NULL::int, NULL::int, NULL::varchar, NULL::int, NULL::int, NULL::int, NULL::bool
               FROM calendar_event e
-             WHERE e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
-               AND e.start < %(hi)s AND e.stop > %(lo)s
-               AND (e.user_id = %(uid)s OR EXISTS (
-                        SELECT 1 FROM calendar_attendee a
-                         WHERE a.event_id = e.id AND a.partner_id = %(pid)s
-                           AND a.state != 'declined'))
+             WHERE e.user_id = %(uid)s
+               AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
+               AND e.stop > %(lo)s AND e.start < %(hi)s
                AND NOT EXISTS (SELECT 1 FROM bookme_booking b WHERE b.calendar_event_id = e.id)
-            """,
-            hi=hi, lo=lo, uid=host.id, pid=host.partner_id.id,
-        ))
-        busy = [
-            engine.all_day_busy(start_date, stop_date, tz)
-            if allday and start_date
-            else engine.Busy(as_utc(start), as_utc(stop))
-            for start, stop, allday, start_date, stop_date in cr.fetchall()
-        ]
-        cr.execute(SQL(
-            """
-            SELECT b.id, b.event_type_id, b.start, b.stop, b.state, b.seats,
-                   t.buffer_before, t.buffer_after,
-                   (t.requires_approval AND t.multiple_requests) AS pending_free
+            UNION ALL
+            SELECT 'e', e.start, e.stop, e.allday, e.start_date, e.stop_date,
+                   NULL, NULL, NULL, NULL, NULL, NULL, NULL
+              FROM calendar_event e
+             WHERE e.id = ANY(ARRAY(SELECT a.event_id FROM calendar_attendee a
+                                     WHERE a.partner_id = (SELECT partner_id FROM res_users
+                                                            WHERE id = %(uid)s)
+                                       AND a.state != 'declined'
+                                    EXCEPT
+                                    SELECT o.id FROM calendar_event o WHERE o.user_id = %(uid)s))
+               AND e.user_id IS DISTINCT FROM %(uid)s
+               AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
+               AND e.stop > %(lo)s AND e.start < %(hi)s
+               AND NOT EXISTS (SELECT 1 FROM bookme_booking b WHERE b.calendar_event_id = e.id)
+            UNION ALL
+            SELECT 'b', b.start, b.stop, NULL, NULL, NULL,
+                   b.id, b.event_type_id, b.state, b.seats, t.buffer_before, t.buffer_after,
+                   (t.requires_approval AND t.multiple_requests)
               FROM bookme_booking b
               JOIN bookme_event_type t ON t.id = b.event_type_id
              WHERE b.user_id = %(uid)s AND b.state IN %(states)s
                AND b.start < %(hi)s AND b.stop > %(lo)s
+            UNION ALL
+            SELECT 'f', e.start, e.stop, NULL, NULL, NULL, e.id, NULL, NULL, NULL, NULL, NULL, NULL
+              FROM calendar_event e
+             WHERE %(free)s AND e.user_id = %(uid)s AND e.active AND e.bookme_free
+               AND e.start < %(hi)s AND e.stop > %(lo)s
             """,
-            uid=host.id, states=ACTIVE_STATES, hi=hi, lo=lo,
+            uid=uid, states=ACTIVE_STATES, hi=hi, lo=lo,
+            free=bool(etype.is_personal and host_mode != "automatic"),
         ))
-        bookings = []
+        rows = self.env.cr.fetchall()
+        busy, bookings, free = [], [], []
         # Automatic mode measures free gaps from busy time only: there, this type's own
         # (individual) bookings are busy time too.
-        automatic = etype.is_personal and host.bookme_mode == "automatic"
-        for bid, type_id, start, stop, state, seats, before, after, pending_free in cr.fetchall():
+        automatic = etype.is_personal and host_mode == "automatic"
+        all_day_busy, Busy = engine.all_day_busy, engine.Busy
+        for kind, start, stop, allday, start_date, stop_date, *booking in rows:
+            if kind == "e":
+                busy.append(
+                    all_day_busy(start_date, stop_date, tz) if allday and start_date
+                    else Busy(start.replace(tzinfo=UTC), stop.replace(tzinfo=UTC))
+                )
+            elif kind == "f":
+                free.append((start, booking[0], as_utc(start), as_utc(stop)))
+        for kind, start, stop, *_dates, bid, type_id, state, seats, before, after, pending_free in rows:
+            if kind != "b":
+                continue
             pending = state == "requested"
             if type_id == etype.id:
                 bookings.append(engine.ExistingBooking(
                     as_utc(start), as_utc(stop), seats=seats or 1, pending=pending, key=bid
                 ))
                 if automatic and bid != exclude_id and (not pending or not pending_free):
-                    busy.append(engine.Busy(as_utc(start), as_utc(stop)))
+                    busy.append(Busy(as_utc(start), as_utc(stop)))
             elif not (pending and pending_free):
-                busy.append(engine.Busy(as_utc(start), as_utc(stop), before or 0, after or 0))
-        return busy, bookings
-
-    @api.model
-    def _free_windows(self, etype, lo, hi, host=None):
-        host = host or etype.user_id
-        if not etype.is_personal or host.bookme_mode == "automatic":
-            return []
-        events = self.env["calendar.event"].sudo().search_fetch(
-            [
-                ("user_id", "=", host.id),
-                ("bookme_free", "=", True),
-                ("start", "<", hi),
-                ("stop", ">", lo),
-            ],
-            ["start", "stop"],
-            order="start",
-        )
-        return [(as_utc(ev.start), as_utc(ev.stop)) for ev in events]
+                busy.append(Busy(as_utc(start), as_utc(stop), before or 0, after or 0))
+        free.sort(key=lambda item: item[:2])
+        return busy, bookings, [(start, stop) for _s, _id, start, stop in free]
 
     @api.model
     def _window_from_dates(self, date_from, date_to, tz):

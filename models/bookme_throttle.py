@@ -1,6 +1,7 @@
 import ipaddress
 
 from odoo import api, fields, models
+from odoo.sql_db import Cursor
 
 DEFAULT_LIMIT = 20  # booking attempts per address and window (an office shares one address)
 DEFAULT_WINDOW = 600  # seconds
@@ -26,7 +27,11 @@ class BookmeThrottle(models.Model):
     """Counts public booking attempts per client address and time window, in the
     database: every Odoo worker and machine shares the count.
 
-    One row per (key, window); the count is bumped by a single atomic upsert.
+    One row per (key, window); the count is bumped by a single atomic upsert, in a
+    transaction of its own that commits at once: the booking request's transaction never
+    holds the counter's row, so requests from one address (an office, a load test) neither
+    wait for each other on it nor fail and retry on it, and an attempt counts even when the
+    booking is refused.
     """
 
     _name = "bookme.throttle"
@@ -55,19 +60,24 @@ class BookmeThrottle(models.Model):
         window = max(1, int(icp.get_param("crm_bookme.booking_rate_window", DEFAULT_WINDOW)))
         if limit <= 0:
             return True
-        self.env.cr.execute(
-            """
-            INSERT INTO bookme_throttle (key, window_start, hits)
-            VALUES (%(key)s,
-                    to_timestamp(floor(extract(epoch FROM now() AT TIME ZONE 'UTC')
-                                       / %(window)s) * %(window)s) AT TIME ZONE 'UTC',
-                    1)
-            ON CONFLICT (key, window_start) DO UPDATE SET hits = bookme_throttle.hits + 1
-            RETURNING hits
-            """,
-            {"key": key[:200], "window": window},
-        )
-        return self.env.cr.fetchone()[0] <= limit
+        with self.env.registry.cursor() as cr:
+            if isinstance(cr, Cursor):
+                # Wait for a concurrent bump and add to it, instead of the serialization
+                # failure REPEATABLE READ would raise. (Tests get a savepoint cursor.)
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            cr.execute(
+                """
+                INSERT INTO bookme_throttle (key, window_start, hits)
+                VALUES (%(key)s,
+                        to_timestamp(floor(extract(epoch FROM now() AT TIME ZONE 'UTC')
+                                           / %(window)s) * %(window)s) AT TIME ZONE 'UTC',
+                        1)
+                ON CONFLICT (key, window_start) DO UPDATE SET hits = bookme_throttle.hits + 1
+                RETURNING hits
+                """,
+                {"key": key[:200], "window": window},
+            )
+            return cr.fetchone()[0] <= limit
 
     @api.autovacuum
     def _gc_old_windows(self):

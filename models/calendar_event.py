@@ -23,6 +23,9 @@ class CalendarEvent(models.Model):
         "Free for Appointment",
         help="Time you offer for appointments on your Book Me page. Never counted as busy.",
     )
+    # Book Me's busy-time query looks up one host's events that end after a given time.
+    _bookme_user_stop_idx = models.Index("(user_id, stop)")
+
     bookme_booking_ids = fields.One2many(
         "bookme.booking", "calendar_event_id", "Bookings", groups="crm_bookme.group_bookme_user"
     )

@@ -1,0 +1,214 @@
+from datetime import date, timedelta
+
+from odoo import Command
+from odoo.tests import freeze_time, new_test_user, tagged
+
+from odoo.addons.crm_bookme import engine
+from odoo.addons.crm_bookme.models.bookme_scheduler import as_naive, as_utc
+
+from .common import BookmeCase, naive, utc
+
+MONDAY = utc(2030, 1, 7)
+
+
+def reference_inputs(scheduler, etype, start, end, now, exclude_booking=None):
+    """The engine inputs as Book Me gathered them before the gathering became two SQL
+    queries: through the ORM, record by record. The new gathering must give the same."""
+    etype = etype.sudo()
+    host = etype.user_id
+    margin = timedelta(days=1, minutes=etype.buffer_before + etype.buffer_after + 24 * 60)
+    lo, hi = as_naive(start - margin), as_naive(end + margin)
+    env = scheduler.env
+    if not etype.is_personal and not etype.use_global_availability:
+        calendar = etype.resource_calendar_id
+    else:
+        calendar = host.resource_calendar_id
+    attendances = calendar.attendance_ids.filtered(lambda a: a.display_type is False)
+    if attendances:
+        weekly = tuple(engine.WeeklyInterval(int(a.dayofweek), a.hour_from, a.hour_to)
+                       for a in attendances if a.day_period != "lunch")
+    else:
+        weekly = engine.DEFAULT_BUSINESS_HOURS
+    tz = (calendar.tz if calendar else None) or host.tz or "UTC"
+    overrides = {}
+    for rec in env["bookme.date.availability"].sudo().search(
+            [("user_id", "=", host.id), ("date", ">=", lo.date()), ("date", "<=", hi.date())]):
+        overrides.setdefault(rec.date, []).append((rec.hour_from, rec.hour_to))
+    shared = [False, *(calendar | host.company_id.resource_calendar_id).ids]
+    leaves = env["resource.calendar.leaves"].sudo().search([
+        "|", ("resource_id", "in", host.resource_ids.ids),
+        "&", "&", ("resource_id", "=", False), ("calendar_id", "in", shared),
+        ("company_id", "in", [False, host.company_id.id]),
+        ("time_type", "=", "leave"), ("date_from", "<", hi), ("date_to", ">", lo),
+    ])
+    availability = engine.Availability(
+        tz=tz, weekly=weekly,
+        date_overrides={day: tuple(hours) for day, hours in overrides.items()},
+        time_off=tuple((as_utc(lv.date_from), as_utc(lv.date_to)) for lv in leaves),
+    )
+    busy = []
+    events = env["calendar.event"].sudo().search([
+        ("show_as", "=", "busy"), ("bookme_free", "=", False),
+        ("start", "<", hi), ("stop", ">", lo),
+    ])
+    for ev in events:
+        if ev.bookme_booking_ids:
+            continue
+        attends = ev.attendee_ids.filtered(
+            lambda a: a.partner_id == host.partner_id and a.state != "declined")
+        if ev.user_id != host and not attends:
+            continue
+        busy.append(engine.all_day_busy(ev.start_date, ev.stop_date, tz)
+                    if ev.allday and ev.start_date else engine.Busy(as_utc(ev.start), as_utc(ev.stop)))
+    bookings = []
+    automatic = etype.is_personal and host.bookme_mode == "automatic"
+    exclude_id = exclude_booking.id if exclude_booking else None
+    for b in env["bookme.booking"].sudo().search([
+            ("user_id", "=", host.id), ("state", "in", ("requested", "confirmed")),
+            ("start", "<", hi), ("stop", ">", lo)]):
+        pending = b.state == "requested"
+        pending_free = b.event_type_id.requires_approval and b.event_type_id.multiple_requests
+        if b.event_type_id == etype:
+            bookings.append(engine.ExistingBooking(as_utc(b.start), as_utc(b.stop),
+                                                   seats=b.seats or 1, pending=pending, key=b.id))
+            if automatic and b.id != exclude_id and (not pending or not pending_free):
+                busy.append(engine.Busy(as_utc(b.start), as_utc(b.stop)))
+        elif not (pending and pending_free):
+            busy.append(engine.Busy(as_utc(b.start), as_utc(b.stop),
+                                    b.event_type_id.buffer_before, b.event_type_id.buffer_after))
+    free = []
+    if etype.is_personal and host.bookme_mode != "automatic":
+        free = [(as_utc(ev.start), as_utc(ev.stop)) for ev in env["calendar.event"].sudo().search(
+            [("user_id", "=", host.id), ("bookme_free", "=", True),
+             ("start", "<", hi), ("stop", ">", lo)], order="start")]
+    return {
+        "availability": availability, "rules": scheduler._rules(etype), "now": now,
+        "busy": busy, "bookings": bookings, "free_windows": free, "exclude_key": exclude_id,
+    }
+
+
+def comparable(inputs):
+    out = dict(inputs)
+    out["busy"] = sorted(inputs["busy"], key=lambda b: (b.start, b.end, b.buffer_before, b.buffer_after))
+    out["bookings"] = sorted(inputs["bookings"], key=lambda b: (b.start, b.key))
+    return out
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2030-01-04 12:00:00")
+class TestGatheringIsUnchanged(BookmeCase):
+    """The gathering reads the tables with two SQL queries; on a dataset with every kind of
+    record it must give the engine exactly what the record-by-record ORM gathering gave."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        # Hours with a lunch break and a section line; the company's default hours too.
+        cls.calendar.attendance_ids = [
+            Command.create({"name": "Lunch", "dayofweek": "5", "hour_from": 12.5, "hour_to": 13.0,
+                            "day_period": "lunch"}),
+            Command.create({"name": "Section", "dayofweek": "0", "hour_from": 0, "hour_to": 0,
+                            "display_type": "line_section"}),
+            Command.create({"name": "Sat", "dayofweek": "5", "hour_from": 10.0, "hour_to": 12.5,
+                            "day_period": "morning"}),
+        ]
+        other = new_test_user(env, login="bookme_other", name="Other Organizer",
+                              email="other@example.com")
+        host = cls.host
+        Event = env["calendar.event"].with_context(no_mail_to_attendees=True)
+
+        def event(start, hours, **vals):
+            return Event.create({"name": "Busy", "start": naive(start),
+                                 "stop": naive(start + timedelta(hours=hours)), **vals})
+
+        event(MONDAY + timedelta(hours=9), 1, user_id=host.id)  # organised
+        event(MONDAY + timedelta(hours=11), 1, user_id=other.id,  # attended
+              partner_ids=[Command.link(host.partner_id.id)])
+        declined = event(MONDAY + timedelta(hours=13), 1, user_id=other.id,
+                         partner_ids=[Command.link(host.partner_id.id)])
+        declined.attendee_ids.filtered(lambda a: a.partner_id == host.partner_id).state = "declined"
+        event(MONDAY + timedelta(hours=14), 1, user_id=other.id)  # not the host's
+        event(MONDAY + timedelta(days=1, hours=9), 2, user_id=host.id, show_as="free")
+        event(MONDAY + timedelta(days=1, hours=12), 1, user_id=host.id, active=False)
+        Event.create({"name": "Holiday", "allday": True, "start_date": date(2030, 1, 16),
+                      "stop_date": date(2030, 1, 17), "start": naive(utc(2030, 1, 16, 8)),
+                      "stop": naive(utc(2030, 1, 17, 18)), "user_id": host.id})
+        event(MONDAY + timedelta(days=2, hours=8), 3, user_id=host.id, bookme_free=True)
+        event(MONDAY + timedelta(days=3, hours=8), 2, user_id=host.id, bookme_free=True)
+        event(MONDAY + timedelta(days=40), 1, user_id=host.id)  # outside the window
+        env["bookme.date.availability"].create([
+            {"user_id": host.id, "date": date(2030, 1, 12), "hour_from": 9.0, "hour_to": 11.0},
+            {"user_id": host.id, "date": date(2030, 1, 12), "hour_from": 13.0, "hour_to": 15.5},
+            {"user_id": other.id, "date": date(2030, 1, 12), "hour_from": 9.0, "hour_to": 11.0},
+        ])
+        Leave = env["resource.calendar.leaves"]
+        Leave.create([
+            {"name": "Own", "resource_id": host.resource_ids[:1].id, "calendar_id": cls.calendar.id,
+             "date_from": naive(utc(2030, 1, 14, 8)), "date_to": naive(utc(2030, 1, 14, 16))},
+            {"name": "Company", "calendar_id": False, "company_id": host.company_id.id,
+             "date_from": naive(utc(2030, 1, 15, 0)), "date_to": naive(utc(2030, 1, 16, 0))},
+            {"name": "Other hours", "calendar_id": env["resource.calendar"].create(
+                {"name": "Elsewhere"}).id, "date_from": naive(utc(2030, 1, 16, 0)),
+             "date_to": naive(utc(2030, 1, 17, 0))},
+            {"name": "Other's", "resource_id": other.resource_ids[:1].id or False,
+             "date_from": naive(utc(2030, 1, 17, 0)), "date_to": naive(utc(2030, 1, 18, 0))},
+        ])
+        cls.buffered = env["bookme.event.type"].create({
+            "name": "Buffered", "slug": "buffered", "user_id": host.id, "duration": 30,
+            "buffer_before": 15, "buffer_after": 10, "min_notice": 0,
+        })
+        cls.requests = env["bookme.event.type"].create({
+            "name": "Requests", "slug": "requests", "user_id": host.id, "duration": 30,
+            "min_notice": 0, "requires_approval": True, "multiple_requests": True,
+        })
+        Booking = env["bookme.booking"]
+        cls.b1 = Booking._bookme_create(cls.etype, MONDAY + timedelta(days=1, hours=13), "A",
+                                        "a@example.com")
+        Booking._bookme_create(cls.buffered, MONDAY + timedelta(days=3, hours=13), "B",
+                               "b@example.com")
+        Booking._bookme_create(cls.requests, MONDAY + timedelta(days=3, hours=14), "C",
+                               "c@example.com")
+        Booking._bookme_create(cls.group_type, MONDAY + timedelta(days=4, hours=9), "D",
+                               "d@example.com")
+
+    def assert_same(self, etype, exclude_booking=None):
+        scheduler = self.env["bookme.scheduler"]
+        start, end = MONDAY, MONDAY + timedelta(days=14)
+        now = scheduler._now()
+        self.env.invalidate_all()
+        new = scheduler._engine_inputs(etype, start, end, now, exclude_booking)
+        self.env.invalidate_all()
+        old = reference_inputs(scheduler, etype, start, end, now, exclude_booking)
+        self.assertTrue(new["busy"] and new["availability"].time_off)
+        self.assertEqual(comparable(new), comparable(old))
+
+    def test_individual_type(self):
+        self.assert_same(self.etype)
+
+    def test_individual_type_excluding_a_booking(self):
+        self.assert_same(self.etype, exclude_booking=self.b1)
+
+    def test_group_and_request_types(self):
+        self.assert_same(self.group_type)
+        self.assert_same(self.requests)
+
+    def test_type_with_its_own_hours(self):
+        self.buffered.write({"use_global_availability": False,
+                             "resource_calendar_id": self.env["resource.calendar"].create({
+                                 "name": "Type hours", "tz": "America/New_York"}).id})
+        self.assert_same(self.buffered)
+
+    def test_personal_page_every_mode(self):
+        personal = self.host.bookme_personal_type_id
+        for mode in ("semi_automatic", "manual", "automatic"):
+            with self.subTest(mode=mode):
+                self.host.bookme_mode = mode
+                inputs = self.env["bookme.scheduler"]._engine_inputs(
+                    personal, MONDAY, MONDAY + timedelta(days=14))
+                self.assertEqual(bool(inputs["free_windows"]), mode != "automatic")
+                self.assert_same(personal)
+
+    def test_host_without_hours(self):
+        self.host.resource_calendar_id = False
+        self.assert_same(self.etype)
