@@ -23,8 +23,9 @@ class CalendarEvent(models.Model):
         "Free for Appointment",
         help="Time you offer for appointments on your Book Me page. Never counted as busy.",
     )
-    # Book Me's busy-time query looks up one host's events that end after a given time.
-    _bookme_user_stop_idx = models.Index("(user_id, stop)")
+    # Book Me's busy-time query leaves out a host's own events from those they attend by
+    # their ids alone (an index-only scan).
+    _bookme_user_id_idx = models.Index("(user_id, id)")
 
     bookme_booking_ids = fields.One2many(
         "bookme.booking", "calendar_event_id", "Bookings", groups="crm_bookme.group_bookme_user"
