@@ -3,12 +3,13 @@
 Downloads OCA ``resource_booking`` 19.0 and its dependency ``web_calendar_slot_duration``
 from PyPI into .local/oca (never committed), installs both beside Book Me in one fresh
 database, and builds, for N = 0, 500, 2,000 and 8,000: one host with the calendar
-Mon-Fri 08:00-12:00 and 13:00-17:00 (Europe/Oslo) and N busy calendar events (15-90
-minutes on the half-hour grid, random, seeded) over 90 days; in Book Me a 30-minute type, in resource_booking a
-30-minute booking type on that host's resource. Then, in one Odoo process, times a 31-day
-slot computation in the middle of the 90 days in both addons, alternately, with the ORM's
-record cache cleared before every run (`env.invalidate_all()`); prints both medians and the
-ratio per N, whether both found the same slots, and the growth from 2,000 to 8,000 events.
+Mon-Fri 08:00-12:00 and 13:00-17:00 (Europe/Oslo) and N busy calendar events (30-90
+minutes on the half-hour grid, random, seeded) over 90 days; in Book Me a 30-minute
+type, in resource_booking a 30-minute booking type on that host's resource. Then, in
+one Odoo process, times a 31-day slot computation in the middle of the 90 days in both
+addons, alternately, with the ORM's record cache cleared before every run
+(``env.invalidate_all()``); prints both medians and the ratio per N, whether both found
+the same slots, and the growth from 2,000 to 8,000 events.
 
 Then, on Odoo with 2 workers behind nginx (tools/serve-production), the latency (median,
 p95) of ``GET /book/api/v1/<host>/<type>/slots`` for 31 days at N = 2,000 and 8,000
