@@ -243,8 +243,11 @@ def approvals(server, data):
         if resp.status_code >= 500:
             return resp.status_code, resp.text[:300]
         if "error" in body:
-            # A refused approval is the JSON-RPC error a user sees (slot taken): a clean "409".
-            return 409, '"code" ' + str(body["error"].get("data", {}).get("message", ""))[:200]
+            data = body["error"].get("data", {})
+            if data.get("name") in ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError"):
+                # The refusal a user sees (slot taken): counted as a clean "409".
+                return 409, '"code" ' + str(data.get("message", ""))[:200]
+            return 500, str(data.get("name")) + ": " + str(data.get("message", ""))[:200]
         return 200, ""
 
     results = common.race(len(ids), approve)
