@@ -195,12 +195,17 @@ class BookmeBooking(models.Model):
             previous = self._bookme_by_idempotency(etype, idempotency_key)
             if previous:
                 return previous._bookme_replay(start, email)
-        self.env["bookme.host.lock"]._acquire(etype.user_id)
-        if idempotency_key:
-            previous = self._bookme_by_idempotency(etype, idempotency_key)
-            if previous:
-                return previous._bookme_replay(start, email)
-        slot = self.env["bookme.scheduler"]._check_slot(etype, start)
+        scheduler = self.env["bookme.scheduler"]
+        # Taken already as far as this transaction can see: refused at once, without
+        # queueing for the host lock behind everyone else who wants the same slot.
+        slot = scheduler._check_slot(etype, start)
+        if slot:
+            self.env["bookme.host.lock"]._acquire(etype.user_id)
+            if idempotency_key:
+                previous = self._bookme_by_idempotency(etype, idempotency_key)
+                if previous:
+                    return previous._bookme_replay(start, email)
+            slot = scheduler._check_slot(etype, start)
         if not slot:
             raise BookmeError(
                 "slot_unavailable",
@@ -490,10 +495,14 @@ class BookmeBooking(models.Model):
         self.ensure_one()
         booking = self.sudo()
         booking._bookme_check_active()
-        self.env["bookme.host.lock"]._acquire(booking.user_id)
-        slot = self.env["bookme.scheduler"]._check_slot(
-            booking.event_type_id, new_start, exclude_booking=booking
-        )
+        scheduler = self.env["bookme.scheduler"]
+        # As for a booking: refused at once when taken already, re-checked under the lock.
+        slot = scheduler._check_slot(booking.event_type_id, new_start, exclude_booking=booking)
+        if slot:
+            self.env["bookme.host.lock"]._acquire(booking.user_id)
+            slot = scheduler._check_slot(
+                booking.event_type_id, new_start, exclude_booking=booking
+            )
         if not slot:
             raise BookmeError(
                 "slot_unavailable",

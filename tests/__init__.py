@@ -10,6 +10,7 @@ from . import (
     test_calendar_view,
     test_composer,
     test_concurrency,
+    test_contention,
     test_event_type_settings,
     test_fuzz_routes,
     test_gathering,
