@@ -11,15 +11,15 @@ from .common import BookmeCase, naive, utc
 MONDAY = utc(2030, 1, 7)
 
 
-def reference_inputs(scheduler, etype, start, end, now, exclude_booking=None):
+def reference_inputs(scheduler, etype, start, end, now, exclude_booking=None, host=None):
     """The engine inputs as Book Me gathered them before the gathering became two SQL
     queries: through the ORM, record by record. The new gathering must give the same."""
     etype = etype.sudo()
-    host = etype.user_id
+    host = (host or etype.user_id).sudo()
     margin = timedelta(days=1, minutes=etype.buffer_before + etype.buffer_after + 24 * 60)
     lo, hi = as_naive(start - margin), as_naive(end + margin)
     env = scheduler.env
-    if not etype.is_personal and not etype.use_global_availability:
+    if not etype.is_personal and not etype.use_global_availability and host == etype.user_id:
         calendar = etype.resource_calendar_id
     else:
         calendar = host.resource_calendar_id
@@ -82,7 +82,7 @@ def reference_inputs(scheduler, etype, start, end, now, exclude_booking=None):
             [("user_id", "=", host.id), ("bookme_free", "=", True),
              ("start", "<", hi), ("stop", ">", lo)], order="start")]
     return {
-        "availability": availability, "rules": scheduler._rules(etype), "now": now,
+        "availability": availability, "rules": scheduler._rules(etype, host), "now": now,
         "busy": busy, "bookings": bookings, "free_windows": free, "exclude_key": exclude_id,
     }
 
@@ -172,14 +172,14 @@ class TestGatheringIsUnchanged(BookmeCase):
         Booking._bookme_create(cls.group_type, MONDAY + timedelta(days=4, hours=9), "D",
                                "d@example.com")
 
-    def assert_same(self, etype, exclude_booking=None):
+    def assert_same(self, etype, exclude_booking=None, host=None):
         scheduler = self.env["bookme.scheduler"]
         start, end = MONDAY, MONDAY + timedelta(days=14)
         now = scheduler._now()
         self.env.invalidate_all()
-        new = scheduler._engine_inputs(etype, start, end, now, exclude_booking)
+        new = scheduler._engine_inputs(etype, start, end, now, exclude_booking, host)
         self.env.invalidate_all()
-        old = reference_inputs(scheduler, etype, start, end, now, exclude_booking)
+        old = reference_inputs(scheduler, etype, start, end, now, exclude_booking, host)
         self.assertTrue(new["busy"] and new["availability"].time_off)
         self.assertEqual(comparable(new), comparable(old))
 
@@ -208,6 +208,21 @@ class TestGatheringIsUnchanged(BookmeCase):
                     personal, MONDAY, MONDAY + timedelta(days=14))
                 self.assertEqual(bool(inputs["free_windows"]), mode != "automatic")
                 self.assert_same(personal)
+
+    def test_another_staff_member(self):
+        """Approving with another host: that user's hours, time off and calendar count."""
+        other = self.env["res.users"].search([("login", "=", "bookme_other")])
+        other.write({"bookme_enabled": True, "bookme_slug": "other", "tz": "Europe/Oslo"})
+        other.resource_calendar_id = self.env["resource.calendar"].create(
+            {"name": "Other's hours", "tz": "Europe/Lisbon"})
+        self.env["calendar.event"].with_context(no_mail_to_attendees=True).create({
+            "name": "Other busy", "user_id": other.id, "start": naive(MONDAY + timedelta(hours=10)),
+            "stop": naive(MONDAY + timedelta(hours=12)),
+        })
+        self.buffered.write({"use_global_availability": False,
+                             "resource_calendar_id": self.calendar.id})
+        self.assert_same(self.buffered, host=other)
+        self.assert_same(self.etype, host=other)
 
     def test_host_without_hours(self):
         self.host.resource_calendar_id = False
