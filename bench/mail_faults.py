@@ -91,7 +91,11 @@ def main():
             resp = requests.post(f"{base}/bookings", json={
                 "start": starts[i], "name": f"Guest {i}", "email": f"guest{i}@example.com"},
                 timeout=300)
-            return resp.status_code, resp.json().get("booking", {}).get("email_sent")
+            try:
+                sent = resp.json().get("booking", {}).get("email_sent")
+            except ValueError:  # not the API's JSON: an error page
+                sent = None
+            return resp.status_code, sent
 
         t0 = time.monotonic()
         with ThreadPoolExecutor(10) as pool:
