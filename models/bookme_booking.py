@@ -109,7 +109,14 @@ class BookmeBooking(models.Model):
         "the host got a note and a to-do.",
     )
     idempotency_key = fields.Char(copy=False, readonly=True)
-    start_display = fields.Char("When", compute="_compute_start_display")
+    start_display = fields.Char(
+        "Guest's Time", compute="_compute_start_display",
+        help="The time as the guest reads it: in the guest's language and time zone.",
+    )
+    host_start_display = fields.Char(
+        "When", compute="_compute_host_start_display",
+        help="The time in the host's language and time zone.",
+    )
     manage_url = fields.Char("Guest Page", compute="_compute_manage_url")
 
     _idempotency_unique = models.UniqueIndex(
@@ -141,11 +148,26 @@ class BookmeBooking(models.Model):
             if not booking.start:
                 booking.start_display = False
                 continue
-            env = booking.env(context=dict(booking.env.context, lang=booking.lang or None))
-            tz = booking.guest_tz or "UTC"
-            start = format_datetime(env, booking.start, tz=tz, dt_format="EEEE d MMMM y, HH:mm")
-            stop = format_datetime(env, booking.stop, tz=tz, dt_format="HH:mm")
-            booking.start_display = f"{start} – {stop} ({tz})"
+            booking.start_display = booking._bookme_display_for(booking.lang, booking.guest_tz)
+
+    @api.depends("start", "stop", "user_id.tz", "user_id.lang")
+    def _compute_host_start_display(self):
+        for booking in self:
+            booking.host_start_display = booking._bookme_display_for(
+                booking.user_id.lang, booking.user_id.tz
+            )
+
+    def _bookme_display_for(self, lang, tz):
+        """The booking's time as ``"Friday 27 November 2026, 08:00 – 08:30 (Europe/Brussels)"``
+        in ``lang`` and ``tz``."""
+        self.ensure_one()
+        if not self.start:
+            return False
+        env = self.env(context=dict(self.env.context, lang=lang or None))
+        tz = tz or "UTC"
+        start = format_datetime(env, self.start, tz=tz, dt_format="EEEE d MMMM y, HH:mm")
+        stop = format_datetime(env, self.stop, tz=tz, dt_format="HH:mm")
+        return f"{start} – {stop} ({tz})"
 
     def _compute_manage_url(self):
         for booking in self:
@@ -511,13 +533,15 @@ class BookmeBooking(models.Model):
                 status=409,
             )
         old_display = booking.start_display
+        old_host_display = booking.host_start_display
         if booking.calendar_event_id:
             booking._bookme_release_calendar_event()
             booking.calendar_event_id = False
         booking.write({"start": as_naive(slot.start), "stop": as_naive(slot.end)})
         if booking.state == "confirmed":
             booking._bookme_attach_calendar_event()
-        booking._bookme_notify("rescheduled", old_display=old_display)
+        booking._bookme_notify("rescheduled", old_display=old_display,
+                               old_host_display=old_host_display)
         return True
 
     # --- Notifications ---------------------------------------------------------------------
@@ -567,10 +591,19 @@ class BookmeBooking(models.Model):
         if ics and not attachment:
             attachment = self._bookme_ics_attachment()
         guest = "_guest_" in xmlid
+        render_ctx = {}
+        if not guest:
+            # The host reads times in the host's language and zone (the details table and
+            # "it was ..." of a move), the guest in the guest's.
+            render_ctx["bookme_for_host"] = True
+            if "old_host_display" in self.env.context:
+                render_ctx["old_display"] = self.env.context["old_host_display"]
         email_values = {"attachment_ids": [Command.link(attachment.id)]} if attachment else None
         try:
             with self.env.cr.savepoint():
-                template.sudo().send_mail(self.id, email_values=email_values)
+                template.sudo().with_context(**render_ctx).send_mail(
+                    self.id, email_values=email_values
+                )
         except psycopg2.errors.SerializationFailure:
             raise
         except Exception as exc:  # a broken template must never lose a booking
@@ -605,24 +638,25 @@ class BookmeBooking(models.Model):
         )
 
     def _bookme_inbox_notice(self, what):
+        """The notice in the host's Odoo inbox, in the host's language and time zone."""
         self.ensure_one()
+        booking = self.with_context(lang=self.user_id.lang or self.env.lang)
+        name = booking.display_name
         subjects = {
-            "created": self.env._("New booking: %(name)s", name=self.display_name),
-            "requested": self.env._("Booking request: %(name)s", name=self.display_name),
-            "cancelled": self.env._("Booking cancelled: %(name)s", name=self.display_name),
-            "rescheduled": self.env._("Booking moved: %(name)s", name=self.display_name),
+            "created": booking.env._("New booking: %(name)s", name=name),
+            "requested": booking.env._("Booking request: %(name)s", name=name),
+            "cancelled": booking.env._("Booking cancelled: %(name)s", name=name),
+            "rescheduled": booking.env._("Booking moved: %(name)s", name=name),
         }
-        host_env = self.with_context(lang=self.user_id.lang)
-        start = format_datetime(host_env.env, self.start, tz=self.user_id.tz or "UTC")
-        body = self.env._("%(subject)s — %(start)s", subject=subjects[what], start=start)
-        record = self.calendar_event_id or self
+        start = format_datetime(booking.env, booking.start, tz=booking.user_id.tz or "UTC")
+        body = booking.env._("%(subject)s — %(start)s", subject=subjects[what], start=start)
+        record = booking.calendar_event_id or booking
         record.sudo().with_context(bookme_inbox_only=True).message_notify(
-            partner_ids=self.user_id.partner_id.ids,
-            author_id=self.partner_id.id,
+            partner_ids=booking.user_id.partner_id.ids,
+            author_id=booking.partner_id.id,
             subject=subjects[what],
             body=body,
         )
-
 
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
         recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
@@ -758,6 +792,7 @@ class BookmeBooking(models.Model):
         self.check_access("write")
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Cancel Booking"),
             "res_model": "bookme.booking.cancel",
             "view_mode": "form",
             "target": "new",
@@ -769,6 +804,7 @@ class BookmeBooking(models.Model):
         self.check_access("write")
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Reschedule Booking"),
             "res_model": "bookme.booking.reschedule",
             "view_mode": "form",
             "target": "new",
@@ -788,8 +824,10 @@ class BookmeBooking(models.Model):
                 continue
             self.env["bookme.host.lock"]._acquire(booking.user_id)
             old_display = booking.start_display
+            old_host_display = booking.host_start_display
             booking.write({"start": event.start, "stop": event.stop})
-            booking._bookme_notify("rescheduled", old_display=old_display)
+            booking._bookme_notify("rescheduled", old_display=old_display,
+                                   old_host_display=old_host_display)
 
     def _bookme_event_removed(self, deleted=False):
         """The booking's calendar event was archived or deleted: the booking is cancelled

@@ -108,7 +108,8 @@ class TestRpcRefusals(AccessCase):
             "bookme.booking.cancel": self.env["bookme.booking.cancel"].with_user(self.host)
             .create({"booking_ids": booking.ids}),
             "bookme.booking.reschedule": self.env["bookme.booking.reschedule"]
-            .with_user(self.host).create({"booking_id": booking.id, "new_time": "12:00"}),
+            .with_user(self.host).create({"booking_id": booking.id,
+                                          "new_start": "2030-01-07 11:00:00"}),
             "res.users": self.host,
             "res.partner": booking.partner_id,
             "calendar.event": booking.calendar_event_id,
@@ -220,7 +221,7 @@ class TestSalesperson(AccessCase):
                 {"booking_ids": booking.ids}
             ).action_confirm()
         wizard = self.env["bookme.booking.reschedule"].with_user(self.host).create(
-            {"booking_id": booking.id, "date": "2030-01-08", "new_time": "10:00",
+            {"booking_id": booking.id, "date": "2030-01-08", "new_start": "2030-01-08 09:00:00",
              "client_message": "Moved by someone else"}
         )
         with self.assertRaises(AccessError):

@@ -39,10 +39,15 @@ class TestBackendActions(BookmeCase):
         before = self.mails_of(booking)
         action = booking.action_reschedule_wizard()
         wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        self.assertEqual(wizard.date, date(2030, 1, 7), "starts on the booking's day")
+        self.assertEqual(wizard.tz, "Europe/Oslo", "names the host's zone")
         wizard.date = date(2030, 1, 8)
-        self.assertIn("09:00", wizard.free_times)
-        self.assertIn("16:30", wizard.free_times)
-        wizard.new_time = "14:30"
+        labels = [slot["label"] for slot in wizard.free_slots]
+        self.assertIn("09:00", labels)
+        self.assertIn("16:30", labels)
+        self.assertNotIn("17:00", labels)
+        wizard.new_start = next(slot["value"] for slot in wizard.free_slots
+                                if slot["label"] == "14:30")
         wizard.client_message = "Sorry, Monday is full."
         wizard.save().action_apply()
         new_start = utc(2030, 1, 8, 13, 30)
@@ -59,13 +64,14 @@ class TestBackendActions(BookmeCase):
     def test_reschedule_wizard_refuses_bad_time(self):
         booking = self.book(self.etype, MONDAY_9)
         wizard = self.env["bookme.booking.reschedule"].create({
-            "booking_id": booking.id, "date": date(2030, 1, 8), "new_time": "noon",
+            "booking_id": booking.id, "date": date(2030, 1, 8),
         })
         with self.assertRaises(UserError):
+            wizard.action_apply()  # no time chosen
+        wizard.new_start = naive(utc(2030, 1, 8, 19, 0))  # 20:00 in Oslo: outside working hours
+        with self.assertRaisesRegex(UserError, "not available") as caught:
             wizard.action_apply()
-        wizard.new_time = "20:00"  # outside working hours
-        with self.assertRaises(UserError):
-            wizard.action_apply()
+        self.assertIs(type(caught.exception), UserError, "a plain UserError: the warning dialog")
         self.assertEqual(booking.start, naive(MONDAY_9))
 
     def test_host_may_cancel_after_deadline(self):
