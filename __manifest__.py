@@ -35,6 +35,7 @@
         "views/bookme_lock_templates.xml",
         "views/snippets.xml",
         "views/bookme_menus.xml",
+        "views/bookme_book_customer_views.xml",
         "views/bookme_approval_views.xml",
     ],
     "demo": ["data/bookme_demo.xml"],

@@ -28,6 +28,7 @@ from . import (
     calendar_event,
     calendar_event_google,
     calendar_event_zoom,
+    crm_lead,
     ir_http,
     mail_mail,
     res_company,

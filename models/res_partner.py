@@ -62,3 +62,11 @@ class ResPartner(models.Model):
                 "default_template_id": template.id,
             },
         }
+
+    def action_bookme_book_customer(self):
+        """Book an appointment for this contact (the Book for a Customer wizard)."""
+        self.ensure_one()
+        if not self.env.user.has_group("crm_bookme.group_bookme_user"):
+            raise AccessError(self.env._("Only Book Me users can book for a customer."))
+        self.check_access("write")
+        return self.env["bookme.book.customer"]._bookme_open({"default_partner_id": self.id})

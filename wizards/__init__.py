@@ -3,6 +3,7 @@ from . import (
     bookme_availability_date,
     bookme_availability_leave,
     bookme_availability_weekly,
+    bookme_book_customer,
     bookme_booking_approve,
     bookme_booking_cancel,
     bookme_booking_decline,

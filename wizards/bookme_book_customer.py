@@ -1,0 +1,159 @@
+from zoneinfo import ZoneInfo
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..models.bookme_booking import _as_user_error
+from ..models.bookme_scheduler import as_naive, as_utc
+
+
+class BookmeBookCustomer(models.TransientModel):
+    """Book for a customer from the back office (a caller on the phone, a lead, a
+    contact): a type, the customer or a new contact, and one of the free times the engine
+    offers that day. The booking goes through the booking path of the public pages
+    (``_bookme_create``: host lock, engine re-check, calendar event, lead, and the guest's
+    and host's emails after the commit)."""
+
+    _name = "bookme.book.customer"
+    _description = "Book Me: book for a customer"
+
+    event_type_id = fields.Many2one(
+        "bookme.event.type", "Event Type", required=True,
+        default=lambda self: self._default_event_type(),
+        help="Your own event types (a Book Me administrator may book any).",
+    )
+    user_id = fields.Many2one(related="event_type_id.user_id", string="Host")
+    partner_id = fields.Many2one(
+        "res.partner", "Customer",
+        help="An existing contact; leave empty to create one from the name, email and phone.",
+    )
+    lead_id = fields.Many2one("crm.lead", "Lead")
+    name = fields.Char("Name", compute="_compute_contact", store=True, readonly=False)
+    email = fields.Char("Email", compute="_compute_contact", store=True, readonly=False)
+    phone = fields.Char("Phone", compute="_compute_contact", store=True, readonly=False)
+    note = fields.Text("Note")
+    location_id = fields.Many2one(
+        "bookme.location", "Location", compute="_compute_location_id", store=True,
+        readonly=False, domain="[('event_type_id', '=', event_type_id)]",
+    )
+    has_locations = fields.Boolean(compute="_compute_location_id")
+    date = fields.Date("Day", required=True, default=fields.Date.context_today)
+    tz = fields.Char("Times In", compute="_compute_tz")
+    free_slots = fields.Json(compute="_compute_free_slots")
+    start = fields.Datetime(
+        "Time", compute="_compute_start", store=True, readonly=False,
+        help="One of the host's free times that day.",
+    )
+
+    @api.model
+    def _default_event_type(self):
+        return self.env["bookme.event.type"].search(
+            [("user_id", "=", self.env.uid)], limit=1, order="sequence, id"
+        ) or self.env["bookme.event.type"].search([], limit=1, order="sequence, id")
+
+    @api.depends("partner_id", "lead_id")
+    def _compute_contact(self):
+        for wiz in self:
+            source = wiz.partner_id or wiz.lead_id.partner_id
+            lead = wiz.lead_id
+            wiz.name = source.name or lead.contact_name or lead.partner_name or wiz.name
+            wiz.email = source.email or lead.email_from or wiz.email
+            wiz.phone = source.phone or lead.phone or wiz.phone
+
+    @api.depends("event_type_id")
+    def _compute_location_id(self):
+        for wiz in self:
+            locations = wiz.event_type_id.location_ids
+            wiz.has_locations = bool(locations)
+            if wiz.location_id not in locations:
+                wiz.location_id = locations[:1]
+
+    @api.depends("event_type_id")
+    def _compute_tz(self):
+        for wiz in self:
+            wiz.tz = wiz.event_type_id.user_id.tz or "UTC"
+
+    @api.depends("event_type_id", "date")
+    def _compute_free_slots(self):
+        """``[{"value": UTC "YYYY-MM-DD HH:MM:SS", "label": "HH:MM"}]`` in the host's zone:
+        what the slot picker shows."""
+        scheduler = self.env["bookme.scheduler"]
+        for wiz in self:
+            etype = wiz.event_type_id
+            if not (etype and wiz.date):
+                wiz.free_slots = []
+                continue
+            tz = etype.user_id.tz or "UTC"
+            start, end = scheduler._window_from_dates(wiz.date, wiz.date, tz)
+            zone = ZoneInfo(tz)
+            wiz.free_slots = [
+                {"value": fields.Datetime.to_string(as_naive(slot.start)),
+                 "label": slot.start.astimezone(zone).strftime("%H:%M")}
+                for slot in scheduler._slots(etype.sudo(), start, end)
+            ]
+
+    @api.depends("free_slots")
+    def _compute_start(self):
+        for wiz in self:
+            offered = {slot["value"] for slot in wiz.free_slots or []}
+            current = wiz.start and fields.Datetime.to_string(wiz.start)
+            wiz.start = fields.Datetime.to_datetime(current) if current in offered else False
+
+    def action_book(self):
+        """Book the chosen time (through the public booking path) and open the booking."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self.env.user.has_group("crm_bookme.group_bookme_user"):
+            raise AccessError(self.env._("Only Book Me users can book for a customer."))
+        etype = self.event_type_id
+        etype.check_access("write")  # own types; a Book Me administrator's: any
+        if self.partner_id:
+            self.partner_id.check_access("read")
+        if self.lead_id:
+            self.lead_id.check_access("write")
+        if not self.start:
+            raise UserError(self.env._("Choose one of the free times."))
+        name = (self.name or "").strip()
+        email = (self.email or "").strip()
+        if not self.partner_id and not name:
+            raise UserError(self.env._("Choose the customer, or type the new contact's name."))
+        if not (email or self.partner_id.email):
+            raise UserError(self.env._(
+                "An email address is needed: the customer gets the confirmation there."
+            ))
+        partner = self.partner_id or self.lead_id.partner_id or None
+        with _as_user_error():
+            booking = self.env["bookme.booking"]._bookme_create(
+                etype, as_utc(self.start), name or partner.name, email or partner.email,
+                phone=(self.phone or "").strip() or None,
+                note=self.note or None,
+                location=self.location_id or None,
+                guest_tz=(partner and partner.tz) or etype.user_id.tz or "UTC",
+                lang=(partner and partner.lang) or None,
+                partner=partner,
+                lead=self.lead_id or None,
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Booking"),
+            "res_model": "bookme.booking",
+            "res_id": booking.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    @api.model
+    def _bookme_open(self, context):
+        """The wizard's window action, with ``context`` (defaults)."""
+        if not self.env.user.has_group("crm_bookme.group_bookme_user"):
+            raise AccessError(self.env._("Only Book Me users can book for a customer."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Book for a Customer"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": context,
+        }
