@@ -6,6 +6,7 @@ from . import (
     test_automation_concurrency,
     test_automations,
     test_backend_actions,
+    test_book_customer,
     test_booking,
     test_calendar_view,
     test_composer,

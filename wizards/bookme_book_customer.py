@@ -1,3 +1,4 @@
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
@@ -37,7 +38,7 @@ class BookmeBookCustomer(models.TransientModel):
         readonly=False, domain="[('event_type_id', '=', event_type_id)]",
     )
     has_locations = fields.Boolean(compute="_compute_location_id")
-    date = fields.Date("Day", required=True, default=fields.Date.context_today)
+    date = fields.Date("Day", compute="_compute_date", store=True, readonly=False)
     tz = fields.Char("Times In", compute="_compute_tz")
     free_slots = fields.Json(compute="_compute_free_slots")
     start = fields.Datetime(
@@ -47,9 +48,10 @@ class BookmeBookCustomer(models.TransientModel):
 
     @api.model
     def _default_event_type(self):
-        return self.env["bookme.event.type"].search(
-            [("user_id", "=", self.env.uid)], limit=1, order="sequence, id"
-        ) or self.env["bookme.event.type"].search([], limit=1, order="sequence, id")
+        """The user's first own type (the free-for-appointment type last)."""
+        Type = self.env["bookme.event.type"]
+        return Type.search([("user_id", "=", self.env.uid)], limit=1,
+                           order="is_personal, sequence, id") or Type.search([], limit=1)
 
     @api.depends("partner_id", "lead_id")
     def _compute_contact(self):
@@ -67,6 +69,22 @@ class BookmeBookCustomer(models.TransientModel):
             wiz.has_locations = bool(locations)
             if wiz.location_id not in locations:
                 wiz.location_id = locations[:1]
+
+    @api.depends("event_type_id")
+    def _compute_date(self):
+        """The first day with a free time in the next weeks (else today)."""
+        scheduler = self.env["bookme.scheduler"]
+        for wiz in self:
+            etype = wiz.event_type_id.sudo()
+            today = fields.Date.context_today(wiz)
+            wiz.date = today
+            if not etype:
+                continue
+            tz = etype.user_id.tz or "UTC"
+            start, end = scheduler._window_from_dates(today, today + timedelta(days=30), tz)
+            slots = scheduler._slots(etype, start, end)
+            if slots:
+                wiz.date = slots[0].start.astimezone(ZoneInfo(tz)).date()
 
     @api.depends("event_type_id")
     def _compute_tz(self):

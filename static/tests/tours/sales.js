@@ -1,0 +1,99 @@
+import { registry } from "@web/core/registry";
+
+/** A salesperson books a customer who phones, from the Bookings list. */
+registry.category("web_tour.tours").add("crm_bookme_book_phoning_customer", {
+    steps: () => [
+        {
+            content: "No dead New form: a Book for a Customer button",
+            trigger: ".o_control_panel:not(:has(.o_list_button_add)) button.o_bookme_book_customer",
+            run: "click",
+        },
+        {
+            content: "The wizard offers free times of the salesperson's type",
+            trigger: ".modal .o_bookme_slot_picker .o_bookme_slot_choice",
+        },
+        {
+            content: "The caller's name",
+            trigger: ".modal div[name=name] input",
+            run: "edit Phil Phoner",
+        },
+        {
+            content: "Email",
+            trigger: ".modal div[name=email] input",
+            run: "edit phil@example.com",
+        },
+        {
+            content: "Phone",
+            trigger: ".modal div[name=phone] input",
+            run: "edit +47 555 02",
+        },
+        {
+            content: "The zone is named",
+            trigger: ".modal div[name=tz]:contains(Europe/Oslo)",
+        },
+        {
+            content: "Pick the first free time",
+            trigger: ".modal .o_bookme_slot_choice:first",
+            run: "click",
+        },
+        {
+            content: "It is chosen",
+            trigger: ".modal .o_bookme_slot_chosen",
+        },
+        {
+            content: "Book",
+            trigger: ".modal button.o_bookme_wizard_book",
+            run: "click",
+        },
+        {
+            content: "The booking is open, confirmed",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Confirmed)",
+        },
+        {
+            content: "for the caller",
+            trigger: ".o_form_view div[name=partner_id]:contains(Phil Phoner)",
+        },
+    ],
+});
+
+/** The host reschedules to a time that is taken meanwhile: a plain warning, the sentence. */
+registry.category("web_tour.tours").add("crm_bookme_reschedule_taken", {
+    steps: () => [
+        {
+            content: "Reschedule",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_reschedule_wizard]",
+            run: "click",
+        },
+        {
+            content: "The dialog is titled",
+            trigger: ".modal .modal-title:contains(Reschedule Booking)",
+        },
+        {
+            content: "It names the zone",
+            trigger: ".modal div[name=tz]:contains(Europe/Oslo)",
+        },
+        {
+            content: "Pick another free time",
+            trigger: ".modal .o_bookme_slot_choice:not(.o_bookme_slot_chosen):last",
+            run: "click",
+        },
+        {
+            content: "Apply",
+            trigger: ".modal button.o_bookme_wizard_reschedule",
+            run: "click",
+        },
+        {
+            content: "A normal warning with the clear sentence",
+            trigger: ".modal .modal-body:contains(Sorry, this time is not available. Please choose another one.)",
+        },
+        {
+            content: "not the crash dialog",
+            trigger: "body:not(:has(.modal .modal-title:contains(Oops))):not(:has(.o_error_detail))",
+        },
+        {
+            content: "Close it",
+            trigger: ".modal:has(.modal-body:contains(this time is not available)) .modal-footer button.btn-primary",
+            run: "click",
+        },
+    ],
+});
