@@ -49,7 +49,9 @@ class ResUsers(models.Model):
             ("manual", "Manual"),
         ],
         string="Slot Selection Mode",
-        default="semi_automatic",
+        # Automatic: a new page offers times at once, from the working hours (08:00-12:00
+        # and 15:00-19:00 on weekdays until they are set), minus the user's meetings.
+        default="automatic",
         required=True,
         help="Semi-automatic: your 'Free for appointment' events are split into slots of the "
         "event duration.\nAutomatic: the free gaps between your events, inside your working "
@@ -73,6 +75,7 @@ class ResUsers(models.Model):
     )
     bookme_slug = fields.Char("Book Me Link Name", copy=False)
     bookme_url = fields.Char("Book Me URL", compute="_compute_bookme_url")
+    bookme_next_step = fields.Text("Next Step", compute="_compute_bookme_next_step")
     # Readable by Book Me administrators, and by each user for their own code (it is in
     # SELF_READABLE_FIELDS / SELF_WRITEABLE_FIELDS below).
     bookme_secret_code = fields.Char(
@@ -99,7 +102,8 @@ class ResUsers(models.Model):
 
     @property
     def SELF_READABLE_FIELDS(self):
-        return [*super().SELF_READABLE_FIELDS, *BOOKME_USER_FIELDS, "bookme_url"]
+        return [*super().SELF_READABLE_FIELDS, *BOOKME_USER_FIELDS, "bookme_url",
+                "bookme_next_step"]
 
     @property
     def SELF_WRITEABLE_FIELDS(self):
@@ -121,6 +125,45 @@ class ResUsers(models.Model):
             user.bookme_url = (
                 f"{user.get_base_url()}/book/{user.bookme_slug}" if user.bookme_slug else False
             )
+
+    @api.depends("bookme_enabled", "bookme_mode", "bookme_slug")
+    def _compute_bookme_next_step(self):
+        """What the page offers in the chosen mode, and what to do next (shown as soon as
+        Book Me is ticked)."""
+        for user in self:
+            if not user.bookme_enabled:
+                user.bookme_next_step = False
+                continue
+            modes = {
+                "automatic": self.env._(
+                    "Automatic mode: your page offers the free times inside your working hours "
+                    "(Book Me > My Availability; weekdays 08:00-12:00 and 15:00-19:00 while none "
+                    "are set), minus your meetings. It offers times as soon as you save."
+                ),
+                "semi_automatic": self.env._(
+                    "Semi-automatic mode: your page offers only the \"Free for appointment\" "
+                    "events of your calendar, cut into slots. Until you create one in Calendar, "
+                    "your page shows no times."
+                ),
+                "manual": self.env._(
+                    "Manual mode: each \"Free for appointment\" event of your calendar is one "
+                    "bookable slot. Until you create one in Calendar, your page shows no times."
+                ),
+            }
+            user.bookme_next_step = "\n".join([
+                modes[user.bookme_mode or "automatic"],
+                self.env._(
+                    "Next: save, then share your link (copy it above) or add it to your emails; "
+                    "create event types with their own hours in Book Me > Event Types."
+                ),
+            ])
+
+    @api.onchange("bookme_enabled")
+    def _onchange_bookme_enabled(self):
+        """Propose the link name at once, so that the page address shows before saving."""
+        for user in self:
+            if user.bookme_enabled and not user.bookme_slug:
+                user.bookme_slug = user._bookme_unique_slug(user.name or user.login)
 
     @api.constrains("bookme_slug")
     def _check_bookme_slug(self):

@@ -23,6 +23,7 @@ from . import (
     test_mail_delivery,
     test_modes,
     test_my_availability,
+    test_onboarding,
     test_outside_calls,
     test_processes,
     test_public_input,

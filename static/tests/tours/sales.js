@@ -97,3 +97,46 @@ registry.category("web_tour.tours").add("crm_bookme_reschedule_taken", {
         },
     ],
 });
+
+/** A new user switches Book Me on in their preferences and is told what happens next. */
+registry.category("web_tour.tours").add("crm_bookme_enable_book_me", {
+    steps: () => [
+        {
+            content: "Open the user menu",
+            trigger: ".o_user_menu button",
+            run: "click",
+        },
+        {
+            content: "My Preferences",
+            trigger: "[data-menu=preferences]",
+            run: "click",
+        },
+        {
+            content: "The Book Me tab",
+            trigger: ".modal .o_notebook a.nav-link:contains(Book Me)",
+            run: "click",
+        },
+        {
+            content: "Activate Book Me",
+            trigger: ".modal div[name=bookme_enabled] input[type=checkbox]",
+            run: "click",
+        },
+        {
+            content: "The page address shows at once, with a copy button",
+            trigger: ".modal .o_bookme_onboarding div[name=bookme_url]:contains(/book/nina-newbie) .o_clipboard_button",
+        },
+        {
+            content: "The mode and the next step are said",
+            trigger: ".modal .o_bookme_onboarding .o_bookme_next_step:contains(Automatic mode):contains(Next:)",
+        },
+        {
+            content: "Save",
+            trigger: ".modal button[name=preference_save]",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: "body:not(.modal-open)",
+        },
+    ],
+});
