@@ -133,10 +133,11 @@ registry.category("web_tour.tours").add("crm_bookme_enable_book_me", {
             content: "Save",
             trigger: ".modal button[name=preference_save]",
             run: "click",
+            expectUnloadPage: true,
         },
         {
-            content: "Saved",
-            trigger: "body:not(.modal-open)",
+            content: "Saved (the web client reloads with the new preferences)",
+            trigger: ".o_main_navbar",
         },
     ],
 });
