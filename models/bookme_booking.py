@@ -136,11 +136,15 @@ class BookmeBooking(models.Model):
             )
 
     @api.depends("event_type_id", "partner_id", "start")
+    @api.depends_context("bookme_customer_first")
     def _compute_display_name(self):
+        # The Bookings views name the customer first: a short calendar block shows who.
+        customer_first = self.env.context.get("bookme_customer_first")
         for booking in self:
-            booking.display_name = " – ".join(
-                filter(None, [booking.event_type_id.name, booking.partner_id.name])
-            ) or self.env._("New booking")
+            parts = [booking.event_type_id.name, booking.partner_id.name]
+            if customer_first:
+                parts.reverse()
+            booking.display_name = " – ".join(filter(None, parts)) or self.env._("New booking")
 
     @api.depends("start", "stop", "guest_tz", "lang")
     def _compute_start_display(self):

@@ -117,6 +117,24 @@ class TestBookForCustomer(BookmeCase):
         with self.assertRaises(AccessError):
             partner.with_user(employee).action_bookme_book_customer()
 
+    def test_typed_name_kept_and_shown_to_host(self):
+        known = self.env["res.partner"].create({"name": "Robert Smith", "email": "bob@example.com"})
+        booking = self.book(self.etype, MONDAY_9, name="Bobby Smith", email="bob@example.com")
+        self.assertEqual(booking.partner_id, known)
+        self.assertEqual(known.name, "Robert Smith", "the contact is not renamed")
+        self.assertEqual(booking.guest_name, "Bobby Smith", "the typed name is kept")
+        host_mail = self.env["mail.mail"].search([
+            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
+            ("recipient_ids", "in", self.host.partner_id.ids),
+        ])
+        self.assertIn("Name given: Bobby Smith", host_mail.body_html)
+
+    def test_bookings_views_name_the_customer_first(self):
+        booking = self.book(self.etype, MONDAY_9)
+        self.assertEqual(booking.display_name, "Consultation – Gina Guest")
+        self.assertEqual(booking.with_context(bookme_customer_first=1).display_name,
+                         "Gina Guest – Consultation")
+
     def test_direct_create_refused(self):
         with self.assertRaises(UserError):
             self.env["bookme.booking"].with_user(self.host).create({

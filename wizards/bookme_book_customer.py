@@ -19,7 +19,7 @@ class BookmeBookCustomer(models.TransientModel):
     _description = "Book Me: book for a customer"
 
     event_type_id = fields.Many2one(
-        "bookme.event.type", "Event Type", required=True,
+        "bookme.event.type", required=True,
         default=lambda self: self._default_event_type(),
         help="Your own event types (a Book Me administrator may book any).",
     )
@@ -28,13 +28,13 @@ class BookmeBookCustomer(models.TransientModel):
         "res.partner", "Customer",
         help="An existing contact; leave empty to create one from the name, email and phone.",
     )
-    lead_id = fields.Many2one("crm.lead", "Lead")
-    name = fields.Char("Name", compute="_compute_contact", store=True, readonly=False)
-    email = fields.Char("Email", compute="_compute_contact", store=True, readonly=False)
-    phone = fields.Char("Phone", compute="_compute_contact", store=True, readonly=False)
-    note = fields.Text("Note")
+    lead_id = fields.Many2one("crm.lead")
+    name = fields.Char(compute="_compute_contact", store=True, readonly=False)
+    email = fields.Char(compute="_compute_contact", store=True, readonly=False)
+    phone = fields.Char(compute="_compute_contact", store=True, readonly=False)
+    note = fields.Text()
     location_id = fields.Many2one(
-        "bookme.location", "Location", compute="_compute_location_id", store=True,
+        "bookme.location", compute="_compute_location_id", store=True,
         readonly=False, domain="[('event_type_id', '=', event_type_id)]",
     )
     has_locations = fields.Boolean(compute="_compute_location_id")
