@@ -6,6 +6,7 @@ from . import (
     bookme_booking_automation,
     bookme_booking_checkin,
     bookme_booking_google,
+    bookme_booking_lead,
     bookme_booking_outside,
     bookme_booking_zoom,
     bookme_code,

@@ -15,6 +15,16 @@ class ResConfigSettings(models.TransientModel):
         default="link",
         config_parameter="crm_bookme.lead_mode",
     )
+    bookme_cancel_lead_mode = fields.Selection(
+        [
+            ("activity", "Schedule a follow-up to-do on the lead"),
+            ("lost", "Mark the lead lost"),
+            ("off", "Leave the lead as it is"),
+        ],
+        string="Leads of Cancelled Bookings",
+        default="activity",
+        config_parameter="crm_bookme.cancel_lead_mode",
+    )
     bookme_personal_notice = fields.Selection(
         [("next_day", "From the next day on"), ("none", "Any time from now")],
         string="Personal Page Notice",

@@ -135,6 +135,20 @@ class TestBookForCustomer(BookmeCase):
         self.assertEqual(booking.with_context(bookme_customer_first=1).display_name,
                          "Gina Guest – Consultation")
 
+    def test_cancelled_booking_marks_its_lead(self):
+        booking = self.book(self.etype, MONDAY_9)
+        lead = booking.lead_id
+        self.assertTrue(lead)
+        booking.with_user(self.host).action_bookme_cancel(reason="Ill")
+        todo = lead.activity_ids.filtered(lambda a: "Booking cancelled" in (a.summary or ""))
+        self.assertEqual(len(todo), 1, "a follow-up to-do on the lead")
+        self.env["ir.config_parameter"].set_param("crm_bookme.cancel_lead_mode", "lost")
+        other = self.book(self.etype, MONDAY_9 + timedelta(hours=1), email="o@example.com",
+                          name="Olga Other")
+        other.with_user(self.host).action_bookme_cancel()
+        self.assertFalse(other.lead_id.active, "marked lost")
+        self.assertEqual(other.lead_id.won_status, "lost")
+
     def test_direct_create_refused(self):
         with self.assertRaises(UserError):
             self.env["bookme.booking"].with_user(self.host).create({
