@@ -237,6 +237,18 @@ class TestSalesTours(HttpCase, BookmeCase):
         self.assertNotIn(first, self.public_starts(first.astimezone(OSLO).date()),
                          "the public API no longer offers the time")
 
+    def test_book_from_the_calendar(self):
+        self.start_tour("/odoo/action-crm_bookme.action_bookme_booking",
+                        "crm_bookme_book_from_calendar", login="bookme_host")
+        booking = self.env["bookme.booking"].search([("guest_email", "=", "cal@example.com")])
+        self.assertEqual(len(booking), 1)
+        self.assertEqual(booking.state, "confirmed")
+        day = booking.start.replace(tzinfo=timezone.utc).astimezone(OSLO).date()
+        today = datetime.now(OSLO).date()
+        self.assertGreater(day, today, "the clicked day of next week")
+        self.assertLess(day, today + timedelta(days=14))
+        self.assertEqual(len(customer_mails(self.env, booking)), 1)
+
     def test_reschedule_to_a_taken_time(self):
         day = datetime.now(timezone.utc).date() + timedelta(days=2)
         while day.weekday() > 4:

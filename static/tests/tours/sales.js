@@ -141,3 +141,52 @@ registry.category("web_tour.tours").add("crm_bookme_enable_book_me", {
         },
     ],
 });
+
+/** The same from the bookings calendar: a click on a time of next week books that day. */
+registry.category("web_tour.tours").add("crm_bookme_book_from_calendar", {
+    steps: () => [
+        {
+            content: "The calendar view",
+            trigger: ".o_control_panel .o_switch_view.o_calendar",
+            run: "click",
+        },
+        {
+            content: "Next week",
+            trigger: ".o_calendar_view .o_calendar_button_next",
+            run: "click",
+        },
+        {
+            content: "Click on 10:00 in the week",
+            trigger: ".o_calendar_view .fc-timegrid-slot-lane[data-time='10:00:00']",
+            run: "click",
+        },
+        {
+            content: "Book for a Customer opens, with free times that day",
+            trigger: ".modal:has(.modal-title:contains(Book for a Customer)) .o_bookme_slot_choice",
+        },
+        {
+            content: "The caller's name",
+            trigger: ".modal div[name=name] input",
+            run: "edit Cal Caller",
+        },
+        {
+            content: "Email",
+            trigger: ".modal div[name=email] input",
+            run: "edit cal@example.com",
+        },
+        {
+            content: "Pick the first free time",
+            trigger: ".modal .o_bookme_slot_choice:first",
+            run: "click",
+        },
+        {
+            content: "Book",
+            trigger: ".modal:has(.o_bookme_slot_chosen) button.o_bookme_wizard_book",
+            run: "click",
+        },
+        {
+            content: "The booking is confirmed",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Confirmed)",
+        },
+    ],
+});
