@@ -37,7 +37,10 @@ class BookmeCase(TransactionCase):
             cls.env, login="bookme_host", name="Hanne Host", email="hanne@example.com",
             groups="sales_team.group_sale_salesman", tz="Europe/Oslo",
         )
-        cls.host.write({"bookme_enabled": True, "bookme_slug": "hanne"})
+        # Semi-automatic (new users start automatic): the personal page offers only the
+        # free-for-appointment events a test creates.
+        cls.host.write({"bookme_enabled": True, "bookme_slug": "hanne",
+                        "bookme_mode": "semi_automatic"})
         cls.host.resource_calendar_id = cls.calendar
         cls.Booking = cls.env["bookme.booking"]
         cls.etype = cls.env["bookme.event.type"].create({
