@@ -127,7 +127,13 @@ class TestBookForCustomer(BookmeCase):
             ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
             ("recipient_ids", "in", self.host.partner_id.ids),
         ])
-        self.assertIn("Name given: Bobby Smith", host_mail.body_html)
+        self.assertIn("Name given", host_mail.body_html)
+        self.assertIn("Bobby Smith (the email matched the contact Robert Smith)", host_mail.body_html)
+        guest_mail = self.env["mail.mail"].search([
+            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
+            ("recipient_ids", "in", known.ids),
+        ])
+        self.assertNotIn("Name given", guest_mail.body_html, "for the host only")
 
     def test_bookings_views_name_the_customer_first(self):
         booking = self.book(self.etype, MONDAY_9)
