@@ -189,8 +189,19 @@ class ResUsers(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Working hours given with Book Me go on the resource that the set-up creates
+        # (Odoo's related field would drop them: a new user has no resource yet).
+        hours, clean = [], []
+        for vals in vals_list:
+            vals = dict(vals)
+            hours.append(vals.pop("resource_calendar_id", None) if vals.get("bookme_enabled") else None)
+            clean.append(vals)
+        vals_list = clean
         users = super().create(vals_list)
         users.filtered("bookme_enabled")._bookme_setup()
+        for user, hour in zip(users, hours, strict=True):
+            if hour is not None:
+                user._bookme_set_working_hours(hour)
         return users
 
     def write(self, vals):
@@ -202,7 +213,11 @@ class ResUsers(models.Model):
         privileged = self.env.su
         if not privileged and vals.keys() <= BOOKME_ADMIN_FIELDS and self._bookme_admin_may_edit():
             privileged = True
-        if "resource_calendar_id" in vals and not self.env.su:
+        # Odoo's related field writes the hours through the user's resource; users
+        # without one (no HR employee) get theirs here, also when running in sudo.
+        if "resource_calendar_id" in vals and (
+            not self.env.su or not all(user.resource_ids for user in self.sudo())
+        ):
             vals = dict(vals)
             calendar_id = vals.pop("resource_calendar_id")
             if not privileged:
@@ -246,9 +261,13 @@ class ResUsers(models.Model):
         calendar = self.env["resource.calendar"].browse(calendar_id or [])
         if calendar:
             calendar.check_access("read")
-        for user in self.sudo():
-            user._bookme_ensure_resource()
-            user.resource_ids.write({"calendar_id": calendar.id})
+        users = self.sudo()
+        users._bookme_ensure_resource()
+        # Read the resources afresh: the users' cached resource_ids may predate them.
+        self.env["resource.resource"].sudo().search([("user_id", "in", users.ids)]).write(
+            {"calendar_id": calendar.id}
+        )
+        users.invalidate_recordset(["resource_ids", "resource_calendar_id"])
 
     def _bookme_ensure_resource(self):
         for user in self.sudo():

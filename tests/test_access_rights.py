@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import call_kw, get_public_method
 from odoo.tests import Form, HttpCase, freeze_time, new_test_user, tagged
@@ -383,6 +384,19 @@ class TestAdministrators(AccessCase):
         with self.assertRaises(AccessError):
             call_kw(Users, "write", [self.portal.ids, {"bookme_enabled": True}], {})
         self.assertFalse(self.portal.bookme_enabled)
+
+    def test_privileged_code_enables_and_sets_hours_in_one_write(self):
+        """Code running in sudo (imports, set-up scripts) enables Book Me and sets the
+        working hours in one write or one create. Before: the hours were dropped, since
+        Odoo's related field writes through a resource the user did not have yet."""
+        self.newbie.sudo().write({"bookme_enabled": True, "resource_calendar_id": self.calendar.id})
+        self.assert_set_up(self.newbie, self.calendar)
+        created = self.env["res.users"].sudo().create({
+            "name": "Olga One-Write", "login": "olga-one-write", "email": "olga@example.com",
+            "group_ids": [Command.link(self.env.ref("crm_bookme.group_bookme_user").id)],
+            "bookme_enabled": True, "resource_calendar_id": self.calendar.id,
+        })
+        self.assert_set_up(created, self.calendar)
 
     def test_book_me_user_cannot_set_up_colleague(self):
         for vals in ({"bookme_enabled": True}, {"resource_calendar_id": self.calendar.id}):
