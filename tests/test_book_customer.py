@@ -255,6 +255,12 @@ class TestSalesTours(HttpCase, BookmeCase):
         self.assertLess(day, today + timedelta(days=14))
         self.assertEqual(len(customer_mails(self.env, booking)), 1)
 
+    def test_notice_entered_in_days(self):
+        self.etype.min_notice = 120
+        self.start_tour(f"/odoo/action-crm_bookme.action_bookme_event_type/{self.etype.id}",
+                        "crm_bookme_notice_in_days", login="bookme_host")
+        self.assertEqual(self.etype.min_notice, 24 * 60, "stored in minutes")
+
     def test_reschedule_to_a_taken_time(self):
         day = datetime.now(timezone.utc).date() + timedelta(days=2)
         while day.weekday() > 4:

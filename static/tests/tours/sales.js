@@ -190,3 +190,32 @@ registry.category("web_tour.tours").add("crm_bookme_book_from_calendar", {
         },
     ],
 });
+
+/** Notice in hours or days: the event type form shows 2 hours, the host sets 1 day. */
+registry.category("web_tour.tours").add("crm_bookme_notice_in_days", {
+    steps: () => [
+        {
+            content: "The notice reads as 2 hours",
+            trigger: ".o_form_view div[name=min_notice] .o_bookme_duration:has(input.o_bookme_duration_amount) select.o_bookme_duration_unit:has(option[value='60']:selected)",
+        },
+        {
+            content: "Days",
+            trigger: ".o_form_view div[name=min_notice] select.o_bookme_duration_unit",
+            run: "select 1440",
+        },
+        {
+            content: "One day",
+            trigger: ".o_form_view div[name=min_notice] input.o_bookme_duration_amount",
+            run: "edit 1",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view .o_form_saved",
+        },
+    ],
+});
