@@ -8,5 +8,6 @@ from . import (
     bookme_booking_cancel,
     bookme_booking_decline,
     bookme_booking_reschedule,
+    bookme_slot_choice,
     mail_compose_message,
 )

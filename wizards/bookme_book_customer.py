@@ -5,7 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.bookme_booking import _as_user_error
-from ..models.bookme_scheduler import as_naive, as_utc
+from ..models.bookme_scheduler import as_utc
+from . import bookme_slot_choice  # noqa: F401 (the parent model is defined first)
 
 
 class BookmeBookCustomer(models.TransientModel):
@@ -17,6 +18,8 @@ class BookmeBookCustomer(models.TransientModel):
 
     _name = "bookme.book.customer"
     _description = "Book Me: book for a customer"
+    _inherit = ["bookme.slot.choice.mixin"]
+    _slot_depends = ("event_type_id",)
 
     event_type_id = fields.Many2one(
         "bookme.event.type", required=True,
@@ -38,9 +41,6 @@ class BookmeBookCustomer(models.TransientModel):
         readonly=False, domain="[('event_type_id', '=', event_type_id)]",
     )
     has_locations = fields.Boolean(compute="_compute_location_id")
-    date = fields.Date("Day", compute="_compute_date", store=True, readonly=False)
-    tz = fields.Char("Times In", compute="_compute_tz")
-    free_slots = fields.Json(compute="_compute_free_slots")
     start = fields.Datetime(
         "Time", compute="_compute_start", store=True, readonly=False,
         help="One of the host's free times that day.",
@@ -86,36 +86,18 @@ class BookmeBookCustomer(models.TransientModel):
             if slots:
                 wiz.date = slots[0].start.astimezone(ZoneInfo(tz)).date()
 
-    @api.depends("event_type_id")
-    def _compute_tz(self):
-        for wiz in self:
-            wiz.tz = wiz.event_type_id.user_id.tz or "UTC"
+    def _slot_host(self):
+        return self.event_type_id.user_id
 
-    @api.depends("event_type_id", "date")
-    def _compute_free_slots(self):
-        """``[{"value": UTC "YYYY-MM-DD HH:MM:SS", "label": "HH:MM"}]`` in the host's zone:
-        what the slot picker shows."""
-        scheduler = self.env["bookme.scheduler"]
-        for wiz in self:
-            etype = wiz.event_type_id
-            if not (etype and wiz.date):
-                wiz.free_slots = []
-                continue
-            tz = etype.user_id.tz or "UTC"
-            start, end = scheduler._window_from_dates(wiz.date, wiz.date, tz)
-            zone = ZoneInfo(tz)
-            wiz.free_slots = [
-                {"value": fields.Datetime.to_string(as_naive(slot.start)),
-                 "label": slot.start.astimezone(zone).strftime("%H:%M")}
-                for slot in scheduler._slots(etype.sudo(), start, end)
-            ]
+    def _slot_query(self):
+        if not self.event_type_id:
+            return None
+        return self.event_type_id.sudo(), {}
 
     @api.depends("free_slots")
     def _compute_start(self):
         for wiz in self:
-            offered = {slot["value"] for slot in wiz.free_slots or []}
-            current = wiz.start and fields.Datetime.to_string(wiz.start)
-            wiz.start = fields.Datetime.to_datetime(current) if current in offered else False
+            wiz.start = wiz._slot_kept(wiz.start)
 
     def action_book(self):
         """Book the chosen time (through the public booking path) and open the booking."""

@@ -1,9 +1,8 @@
-from zoneinfo import ZoneInfo
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.bookme_scheduler import as_naive, as_utc
+from ..models.bookme_scheduler import as_utc
+from . import bookme_slot_choice  # noqa: F401 (the parent model is defined first)
 
 
 class BookmeBookingApprove(models.TransientModel):
@@ -13,6 +12,8 @@ class BookmeBookingApprove(models.TransientModel):
 
     _name = "bookme.booking.approve"
     _description = "Approve a Book Me request with reschedule"
+    _inherit = ["bookme.slot.choice.mixin"]
+    _slot_depends = ("booking_id", "user_id")
 
     booking_id = fields.Many2one("bookme.booking", required=True, ondelete="cascade")
     requested_display = fields.Char(related="booking_id.start_display", string="Requested Time")
@@ -20,9 +21,6 @@ class BookmeBookingApprove(models.TransientModel):
         "res.users", "Staff Member", compute="_compute_user_id", store=True, readonly=False,
         domain=[("bookme_enabled", "=", True), ("share", "=", False)],
     )
-    date = fields.Date("Day", compute="_compute_date", store=True, readonly=False)
-    tz = fields.Char("Times In", compute="_compute_tz")
-    free_slots = fields.Json(compute="_compute_free_slots")
     new_start = fields.Datetime(
         "New Time", compute="_compute_new_start", store=True, readonly=False,
         help="One of the staff member's free times that day.",
@@ -39,46 +37,24 @@ class BookmeBookingApprove(models.TransientModel):
     @api.depends("booking_id")
     def _compute_date(self):
         for wiz in self:
-            booking = wiz.booking_id
-            wiz.date = (
-                as_utc(booking.start).astimezone(ZoneInfo(booking.user_id.tz or "UTC")).date()
-                if booking.start else fields.Date.context_today(wiz)
-            )
+            wiz.date = wiz._slot_booking_day(wiz.booking_id)
 
-    @api.depends("user_id")
-    def _compute_tz(self):
-        for wiz in self:
-            wiz.tz = wiz.user_id.tz or "UTC"
+    def _slot_host(self):
+        return self.user_id
 
-    @api.depends("booking_id", "user_id", "date")
-    def _compute_free_slots(self):
-        """``[{"value": UTC "YYYY-MM-DD HH:MM:SS", "label": "HH:MM"}]`` in the staff
-        member's zone: what the slot picker shows, and all that Approve accepts."""
-        scheduler = self.env["bookme.scheduler"]
-        for wiz in self:
-            booking = wiz.booking_id
-            if not (booking and wiz.user_id and wiz.date):
-                wiz.free_slots = []
-                continue
-            tz = wiz.user_id.tz or "UTC"
-            start, end = scheduler._window_from_dates(wiz.date, wiz.date, tz)
-            slots = scheduler._slots(booking.event_type_id, start, end, exclude_booking=booking,
-                                     host=wiz.user_id, host_decision=True)
-            zone = ZoneInfo(tz)
-            wiz.free_slots = [
-                {"value": fields.Datetime.to_string(as_naive(slot.start)),
-                 "label": slot.start.astimezone(zone).strftime("%H:%M")}
-                for slot in slots
-            ]
+    def _slot_query(self):
+        """The staff member's own free times (their hours and calendar), the host
+        deciding: all that Approve accepts."""
+        if not (self.booking_id and self.user_id):
+            return None
+        return self.booking_id.event_type_id, {
+            "exclude_booking": self.booking_id, "host": self.user_id, "host_decision": True,
+        }
 
     @api.depends("free_slots")
     def _compute_new_start(self):
         for wiz in self:
-            offered = {slot["value"] for slot in wiz.free_slots or []}
-            current = wiz.new_start and fields.Datetime.to_string(wiz.new_start)
-            requested = wiz.booking_id.start and fields.Datetime.to_string(wiz.booking_id.start)
-            keep = current if current in offered else requested if requested in offered else None
-            wiz.new_start = fields.Datetime.to_datetime(keep) if keep else False
+            wiz.new_start = wiz._slot_kept(wiz.new_start, wiz.booking_id.start)
 
     def action_apply(self):
         self.ensure_one()
