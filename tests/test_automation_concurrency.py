@@ -1,43 +1,29 @@
 import threading
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import DummyRLock, Registry
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import tagged
 
 from odoo.addons.crm_bookme.models.bookme_automation_log import BookmeAutomationLog
 
+from .common import CommittedCase
+
 
 @tagged("post_install", "-at_install")
-class TestAutomationCronRace(BaseCase):
+class TestAutomationCronRace(CommittedCase):
     """Two automation crons at once, each on its own committed database cursor (as two cron
     workers would run): every due email is sent exactly once."""
 
     def setUp(self):
         super().setUp()
-        self.registry = Registry(get_db_name())
-        lock_patcher = patch.object(Registry, "_lock", DummyRLock())
-        lock_patcher.start()
-        self.addCleanup(lock_patcher.stop)
         day = datetime.now(timezone.utc).date() + timedelta(days=14)
-        suffix = uuid.uuid4().hex[:8]
+        suffix = self.new_suffix()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            host = env["res.users"].create({
-                "name": "Race Host", "login": f"bookme_autorace_{suffix}", "tz": "UTC",
-                "group_ids": [(4, env.ref("crm_bookme.group_bookme_user").id)],
-                "bookme_enabled": True, "bookme_slug": f"autorace-{suffix}",
-            })
-            calendar = env["resource.calendar"].create({
-                "name": "Race hours", "tz": "UTC",
-                "attendance_ids": [(0, 0, {"name": "d", "dayofweek": str(d), "hour_from": 0.0,
-                                           "hour_to": 24.0, "day_period": "morning"})
-                                   for d in range(7)],
-            })
-            host.resource_calendar_id = calendar
+            host = self.create_host(env, "Race", "autorace", suffix, hours=(0.0, 24.0), days=7)
+            calendar = host.resource_calendar_id
             etype = env["bookme.event.type"].create({
                 "name": "Race", "slug": "race", "user_id": host.id, "duration": 30,
                 "min_notice": 0,
@@ -59,20 +45,9 @@ class TestAutomationCronRace(BaseCase):
     def _cleanup(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            bookings = env["bookme.booking"].browse(self.ids["bookings"])
-            env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                     ("res_id", "in", bookings.ids)]).unlink()
             env["bookme.automation"].browse(self.ids["rule"]).unlink()
-            events, partners, leads = bookings.calendar_event_id, bookings.partner_id, bookings.lead_id
-            bookings.unlink()
-            events.unlink()
-            leads.unlink()
-            env["bookme.host.lock"].search([("user_id", "=", self.ids["host"])]).unlink()
-            host = env["res.users"].browse(self.ids["host"])
-            host.bookme_personal_type_id.with_context(bookme_force=True).unlink()
-            env["bookme.event.type"].browse(self.ids["type"]).unlink()
-            host.write({"active": False, "bookme_enabled": False, "bookme_slug": False})
-            partners.filtered(lambda p: not p.user_ids).write({"active": False})
+            self.remove_committed(env, self.ids["host"], [self.ids["type"]],
+                                  bookings=env["bookme.booking"].browse(self.ids["bookings"]))
 
     def test_two_crons_at_once_send_each_email_once(self):
         barrier = threading.Barrier(2, timeout=30)

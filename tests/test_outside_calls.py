@@ -2,17 +2,15 @@ import json
 import socket
 import threading
 import time
-import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from http.server import ThreadingHTTPServer
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.modules.registry import DummyRLock, Registry
 from odoo.service.model import retrying
-from odoo.tests import BaseCase, HttpCase, freeze_time, get_db_name, tagged
+from odoo.tests import HttpCase, freeze_time, tagged
 
-from .common import BookmeCase, utc
+from .common import BookmeCase, CommittedCase, utc
 from .test_zoom import ACCOUNT, CLIENT, SECRET, FakeZoom, ZoomHandler
 
 WAIT = 15  # seconds: the longest any step of these tests waits for another thread
@@ -58,39 +56,19 @@ class HangingSmtp:
         self.sock.close()
 
 
-class OutsideCallsCase(BaseCase):
+class OutsideCallsCase(CommittedCase):
     """Real, committed transactions in threads (as two Odoo workers would run them), like
     ``test_concurrency``: only there does "after the commit" mean what it does in
     production. Everything created is removed again."""
 
     def setUp(self):
         super().setUp()
-        self.registry = Registry(get_db_name())
-        # The test runner holds the registry lock for the whole run; Odoo's own test mode
-        # swaps it for a dummy the same way, so that other threads can open environments.
-        lock_patcher = patch.object(Registry, "_lock", DummyRLock())
-        lock_patcher.start()
-        self.addCleanup(lock_patcher.stop)
-        day = datetime.now(timezone.utc).date() + timedelta(days=14)
-        while day.weekday() > 3:
-            day += timedelta(days=1)
-        self.start = datetime(day.year, day.month, day.day, 10, 0, tzinfo=timezone.utc)
-        suffix = uuid.uuid4().hex[:8]
+        self.start = self.weekday_at_ten()
+        suffix = self.new_suffix()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            host = env["res.users"].create({
-                "name": "Outside Host", "login": f"bookme_outside_{suffix}", "tz": "UTC",
-                "email": f"outside-{suffix}@example.com",
-                "group_ids": [Command.link(env.ref("crm_bookme.group_bookme_user").id)],
-                "bookme_enabled": True, "bookme_slug": f"outside-{suffix}",
-            })
-            calendar = env["resource.calendar"].create({
-                "name": "Outside hours", "tz": "UTC",
-                "attendance_ids": [Command.create({"name": "d", "dayofweek": str(d), "hour_from": 8.0,
-                                                   "hour_to": 18.0, "day_period": "morning"})
-                                   for d in range(5)],
-            })
-            host.resource_calendar_id = calendar
+            host = self.create_host(env, "Outside", "outside", suffix,
+                                    email=f"outside-{suffix}@example.com")
             plain = env["bookme.event.type"].create({
                 "name": "Plain", "slug": "plain", "user_id": host.id, "duration": 30,
                 "min_notice": 0,
@@ -108,22 +86,7 @@ class OutsideCallsCase(BaseCase):
     def _cleanup(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            types = env["bookme.event.type"].browse([self.ids["plain"], self.ids["zoom"]])
-            bookings = env["bookme.booking"].search([("event_type_id", "in", types.ids)])
-            env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                     ("res_id", "in", bookings.ids)]).unlink()
-            events = bookings.calendar_event_id
-            partners = bookings.partner_id
-            leads = bookings.lead_id
-            bookings.unlink()
-            events.unlink()
-            leads.unlink()
-            env["bookme.host.lock"].search([("user_id", "=", self.ids["host"])]).unlink()
-            host = env["res.users"].browse(self.ids["host"])
-            host.bookme_personal_type_id.with_context(bookme_force=True).unlink()
-            types.unlink()
-            host.write({"active": False, "bookme_enabled": False, "bookme_slug": False})
-            partners.filtered(lambda p: not p.user_ids).write({"active": False})
+            self.remove_committed(env, self.ids["host"], [self.ids["plain"], self.ids["zoom"]])
 
     def set_params(self, values):
         """Set config parameters for the test (committed), restored afterwards."""

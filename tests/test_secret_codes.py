@@ -1,16 +1,13 @@
 import json
 import re
 import threading
-import uuid
 from datetime import datetime, time, timedelta, timezone
-from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.modules.registry import DummyRLock, Registry
-from odoo.tests import BaseCase, Form, HttpCase, freeze_time, get_db_name, new_test_user, tagged, users
+from odoo.tests import Form, HttpCase, freeze_time, new_test_user, tagged, users
 
-from .common import BookmeCase, naive
+from .common import BookmeCase, CommittedCase, naive
 
 CODE = "4821"
 API = "/book/api/v1"
@@ -519,17 +516,12 @@ class TestShareCode(SecretCodeCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCodeAttemptsAcrossWorkers(BaseCase):
+class TestCodeAttemptsAcrossWorkers(CommittedCase):
     """Two workers (two real, committed cursors) share the failure counts."""
 
     def setUp(self):
         super().setUp()
-        self.registry = Registry(get_db_name())
-        # As in test_concurrency: let other threads open environments during the run.
-        lock_patcher = patch.object(Registry, "_lock", DummyRLock())
-        lock_patcher.start()
-        self.addCleanup(lock_patcher.stop)
-        suffix = uuid.uuid4().hex[:8]
+        suffix = self.new_suffix()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             host = env["res.users"].create({

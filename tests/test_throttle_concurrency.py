@@ -1,14 +1,13 @@
 import threading
-import uuid
-from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import DummyRLock, Registry
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import tagged
+
+from .common import CommittedCase
 
 
 @tagged("post_install", "-at_install")
-class TestThrottleAcrossTransactions(BaseCase):
+class TestThrottleAcrossTransactions(CommittedCase):
     """Found by bench/load.py: with the counter bumped inside each booking request's
     transaction, every booking attempt from one address waited for the previous request's
     whole transaction, and concurrent ones failed with serialization errors and were
@@ -17,11 +16,7 @@ class TestThrottleAcrossTransactions(BaseCase):
 
     def setUp(self):
         super().setUp()
-        self.registry = Registry(get_db_name())
-        lock_patcher = patch.object(Registry, "_lock", DummyRLock())
-        lock_patcher.start()
-        self.addCleanup(lock_patcher.stop)
-        self.key = f"book:test-{uuid.uuid4().hex[:8]}"
+        self.key = f"book:test-{self.new_suffix()}"
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
