@@ -10,11 +10,11 @@ itself is not needed.
 
 import logging
 from datetime import timedelta
-from urllib.parse import quote, urlencode, urlsplit
-
-import requests
+from urllib.parse import quote, urlencode
 
 from odoo import api, fields, models
+
+from .http_client import HttpClient, OutsideCallError
 
 _logger = logging.getLogger(__name__)
 
@@ -31,21 +31,17 @@ PARAM_OAUTH_URL = "crm_bookme.google_oauth_url"
 PARAM_TOKEN_URL = "crm_bookme.google_token_url"
 
 
-class GoogleError(Exception):
+class GoogleError(OutsideCallError):
     """A Google call failed. ``kind``: ``config``, ``auth`` (token refused or revoked),
     ``connect``, ``timeout``, ``http``, ``answer``. ``detail`` never contains a secret."""
 
-    def __init__(self, kind, detail="", status=None):
-        head = f"{kind} {status}" if status else kind
-        super().__init__(f"{head}: {detail}" if detail else head)
-        self.kind = kind
-        self.detail = detail
-        self.status = status
 
-
-class GoogleClient:
+class GoogleClient(HttpClient):
     """Google's Calendar API (v3) and OAuth token endpoint. Plain Python, no database:
     the caller stores the tokens it hands back."""
+
+    error_class = GoogleError
+    timeout = GOOGLE_TIMEOUT
 
     def __init__(self, client_id, client_secret, api_url=GOOGLE_API_URL,
                  token_url=GOOGLE_TOKEN_URL):
@@ -56,44 +52,19 @@ class GoogleClient:
         self.api_url = (api_url or GOOGLE_API_URL).rstrip("/")
         self.token_url = token_url or GOOGLE_TOKEN_URL
 
-    def _scrub(self, text, *secrets):
-        for secret in (self.client_secret, *secrets):
-            if secret:
-                text = text.replace(secret, "***")
-        return text
-
     def _call(self, method, url, token=None, **kwargs):
         headers = kwargs.pop("headers", {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        try:
-            response = requests.request(method, url, timeout=GOOGLE_TIMEOUT, headers=headers,
-                                        **kwargs)
-        except requests.Timeout as exc:
-            raise GoogleError("timeout", urlsplit(url).netloc) from exc
-        except requests.RequestException as exc:
-            raise GoogleError("connect", urlsplit(url).netloc) from exc
-        if response.status_code >= 400:
-            try:
-                body = response.json()
-                error = body.get("error")
-                message = (error.get("message") if isinstance(error, dict) else
-                           body.get("error_description") or error) or ""
-            except ValueError:
-                message = response.text or ""
-            message = self._scrub(str(message), token)[:200].strip()
-            kind = "auth" if response.status_code == 401 else "http"
-            raise GoogleError(kind, message, status=response.status_code)
-        return response
+        return super()._call(method, url, token=token, headers=headers, **kwargs)
 
-    def _json(self, response, *keys):
-        try:
-            data = response.json()
-        except ValueError as exc:
-            raise GoogleError("answer", "not JSON") from exc
-        if not isinstance(data, dict) or any(not data.get(key) for key in keys):
-            raise GoogleError("answer", f"missing {', '.join(keys)}")
-        return data
+    def _error_message(self, body):
+        error = body.get("error")
+        return (error.get("message") if isinstance(error, dict) else
+                body.get("error_description") or error) or ""
+
+    def _error_kind(self, status):
+        return "auth" if status == 401 else "http"
 
     # --- OAuth ---------------------------------------------------------------------------
 

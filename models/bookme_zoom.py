@@ -1,10 +1,9 @@
 import logging
-from urllib.parse import urlsplit
-
-import requests
 
 from odoo import api, models
 from odoo.tools import html2plaintext
+
+from .http_client import HttpClient, OutsideCallError
 
 _logger = logging.getLogger(__name__)
 
@@ -20,21 +19,17 @@ PARAM_API_URL = "crm_bookme.zoom_api_url"
 PARAM_OAUTH_URL = "crm_bookme.zoom_oauth_url"
 
 
-class ZoomError(Exception):
+class ZoomError(OutsideCallError):
     """A Zoom call failed. ``kind`` says how (``config``, ``connect``, ``timeout``, ``http``,
     ``answer``); ``detail`` is technical, in English, and never contains a secret."""
 
-    def __init__(self, kind, detail="", status=None):
-        head = f"{kind} {status}" if status else kind
-        super().__init__(f"{head}: {detail}" if detail else head)
-        self.kind = kind
-        self.detail = detail
-        self.status = status
 
-
-class ZoomClient:
+class ZoomClient(HttpClient):
     """Zoom's REST API with Server-to-Server OAuth credentials. Plain Python (no database),
     so it can also run after a rollback."""
+
+    error_class = ZoomError
+    timeout = ZOOM_TIMEOUT
 
     def __init__(self, account_id, client_id, client_secret, api_url=ZOOM_API_URL,
                  oauth_url=ZOOM_OAUTH_URL):
@@ -46,37 +41,8 @@ class ZoomClient:
         self.api_url = (api_url or ZOOM_API_URL).rstrip("/")
         self.oauth_url = oauth_url or ZOOM_OAUTH_URL
 
-    def _scrub(self, text, *secrets):
-        for secret in (self.client_secret, *secrets):
-            if secret:
-                text = text.replace(secret, "***")
-        return text
-
-    def _call(self, method, url, token=None, **kwargs):
-        try:
-            response = requests.request(method, url, timeout=ZOOM_TIMEOUT, **kwargs)
-        except requests.Timeout as exc:
-            raise ZoomError("timeout", urlsplit(url).netloc) from exc
-        except requests.RequestException as exc:
-            raise ZoomError("connect", urlsplit(url).netloc) from exc
-        if response.status_code >= 400:
-            try:
-                body = response.json()
-                message = body.get("message") or body.get("reason") or body.get("error") or ""
-            except ValueError:
-                message = response.text or ""
-            message = self._scrub(str(message), token)[:200].strip()
-            raise ZoomError("http", message, status=response.status_code)
-        return response
-
-    def _json(self, response, *keys):
-        try:
-            data = response.json()
-        except ValueError as exc:
-            raise ZoomError("answer", "not JSON") from exc
-        if not isinstance(data, dict) or any(not data.get(key) for key in keys):
-            raise ZoomError("answer", f"missing {', '.join(keys)}")
-        return data
+    def _error_message(self, body):
+        return body.get("message") or body.get("reason") or body.get("error") or ""
 
     def token(self):
         """A fresh access token (account credentials grant)."""
