@@ -28,6 +28,8 @@ class BookmeBooking(models.Model):
         changed = self.filtered(lambda b: b.checked_in != checking_in)
         result = super().write(vals)
         if changed:
+            # super() enforced the caller's rights; the follow-up runs as the system.
+            self.check_access("write")
             changed = changed.sudo().with_context(**{CHECKIN_KEY: True})
             if checking_in:
                 changed.write({"checkin_date": vals.get("checkin_date") or fields.Datetime.now(),
@@ -39,8 +41,7 @@ class BookmeBooking(models.Model):
 
     def _bookme_check_attendance(self):
         """Only the host (or a Book Me administrator) marks attendance, and only on
-        bookings that take place."""
-        self.check_access("write")
+        bookings that take place (the caller's access was checked)."""
         for booking in self:
             if booking.state not in ("confirmed", "done"):
                 raise UserError(self.env._(
@@ -53,6 +54,7 @@ class BookmeBooking(models.Model):
     def action_bookme_check_in(self):
         """The client came: checked in now (clears a no-show). Check-in automations
         (first visit, Xth visit, every visit) are queued for the cron."""
+        self.check_access("write")
         self._bookme_check_attendance()
         now = fields.Datetime.now()
         for booking in self:
@@ -70,6 +72,7 @@ class BookmeBooking(models.Model):
     def action_bookme_undo_check_in(self):
         """A check-in made by mistake: cleared (automations not yet sent for it are
         skipped when due)."""
+        self.check_access("write")
         self._bookme_check_attendance()
         self.filtered("checked_in").sudo().with_context(**{CHECKIN_KEY: True}).write(
             {"checked_in": False, "checkin_date": False})
@@ -77,6 +80,7 @@ class BookmeBooking(models.Model):
 
     def action_bookme_mark_no_show(self):
         """A past booking the client did not come to."""
+        self.check_access("write")
         self._bookme_check_attendance()
         now = fields.Datetime.now()
         for booking in self:
@@ -92,6 +96,7 @@ class BookmeBooking(models.Model):
         return True
 
     def action_bookme_undo_no_show(self):
+        self.check_access("write")
         self._bookme_check_attendance()
         self.sudo().write({"no_show": False})
         return True

@@ -57,6 +57,7 @@ class ResConfigSettings(models.TransientModel):
             settings.bookme_use_secret_code = bool(settings.company_id.sudo().bookme_secret_code)
 
     def set_values(self):
+        self.check_access("write")
         res = super().set_values()
         for settings in self:
             company = settings.company_id.sudo()
