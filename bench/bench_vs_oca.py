@@ -155,8 +155,20 @@ def fetch_oca():
     if not (addons / "resource_booking").is_dir() or not (addons / "web_calendar_slot_duration").is_dir():
         OCA.mkdir(parents=True, exist_ok=True)
         common.log("downloading OCA resource_booking 19.0 from PyPI into .local/oca ...")
-        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-                        "-d", str(OCA / "wheels"), *PACKAGES], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "-d",
+                str(OCA / "wheels"),
+                *PACKAGES,
+            ],
+            check=True,
+        )
         for wheel in (OCA / "wheels").glob("odoo_addon_*.whl"):
             with zipfile.ZipFile(wheel) as zf:
                 zf.extractall(OCA / "unpacked")
@@ -167,8 +179,10 @@ def fetch_oca():
                 target.symlink_to(OCA / "unpacked" / "odoo" / "addons" / name)
     pylib = OCA / "pylib"
     if not (pylib / "cssselect").is_dir():
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
-                        "--target", str(pylib), "cssselect"], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(pylib), "cssselect"],
+            check=True,
+        )
     return addons, pylib
 
 
@@ -202,40 +216,54 @@ def main():
     data = common.shell(DB, f"SIZES = {SIZES!r}\n" + BUILD, log_name="bench-oca-build.log")
     # What autovacuum does after a bulk insert, before anyone asks (both addons benefit).
     common.sql(DB, "VACUUM ANALYZE")
-    res = common.shell(DB, f"DATA = {json.dumps(data)!r}\nRUNS = {args.runs}\n" + TIME,
-                       log_name="bench-oca-time.log")
+    res = common.shell(
+        DB, f"DATA = {json.dumps(data)!r}\nRUNS = {args.runs}\n" + TIME, log_name="bench-oca-time.log"
+    )
     print(f"\n31-day slot computation, ORM cache cleared before each run, median of {args.runs}:")
-    print(f"{'busy events':>12} {'resource_booking':>17} {'Book Me':>9} {'ratio':>7}  same slots"
-          f"   (Book Me gathering alone, busy items in the window)")
+    print(
+        f"{'busy events':>12} {'resource_booking':>17} {'Book Me':>9} {'ratio':>7}  same slots"
+        f"   (Book Me gathering alone, busy items in the window)"
+    )
     ok = True
     for n in SIZES:
         r = res[str(n)]
         ratio = r["oca"] / r["bookme"]
-        print(f"{n:>12,} {r['oca']:>14.1f} ms {r['bookme']:>6.1f} ms {ratio:>6.1f}x  "
-              f"{'yes' if r['same'] else 'NO'} ({r['slots']} slots)   ({r['gather']:.1f} ms, {r['busy']})")
+        print(
+            f"{n:>12,} {r['oca']:>14.1f} ms {r['bookme']:>6.1f} ms {ratio:>6.1f}x  "
+            f"{'yes' if r['same'] else 'NO'} ({r['slots']} slots)   ({r['gather']:.1f} ms, {r['busy']})"
+        )
         ok &= r["same"]
         if n >= 2000:
             ok &= ratio >= 10
     for who in ("oca", "bookme"):
         growth = res["8000"][who] / res["2000"][who]
-        print(f"growth from 2,000 to 8,000 events: {'resource_booking' if who == 'oca' else 'Book Me'} "
-              f"{growth:.1f}x")
+        print(
+            f"growth from 2,000 to 8,000 events: {'resource_booking' if who == 'oca' else 'Book Me'} "
+            f"{growth:.1f}x"
+        )
 
     day0 = date.fromisoformat(data["day0"][:10])
-    window = {"from": (day0 + timedelta(days=30)).isoformat(),
-              "to": (day0 + timedelta(days=60)).isoformat(), "tz": "Europe/Oslo"}
+    window = {
+        "from": (day0 + timedelta(days=30)).isoformat(),
+        "to": (day0 + timedelta(days=60)).isoformat(),
+        "tz": "Europe/Oslo",
+    }
     # Latency, not throughput: nginx must not meter these sequential requests.
     os.environ["BOOKME_API_RATE"] = "10000"
     with common.ProductionServer(DB, workers=2) as server:
         routes = {
             "/web/health (no database)": lambda: latency(f"{server.url}/web/health", 1),
             "/web/webclient/version_info (database dispatch)": lambda: latency(
-                f"{server.url}/web/webclient/version_info", 1, method="post",
-                json={"jsonrpc": "2.0", "method": "call", "params": {}}),
+                f"{server.url}/web/webclient/version_info",
+                1,
+                method="post",
+                json={"jsonrpc": "2.0", "method": "call", "params": {}},
+            ),
         }
         for n in (2000, 8000):
-            routes[f"GET slots, 31 days, N={n:,}"] = (
-                lambda n=n: latency(f"{server.url}/book/api/v1/bench-{n}/call/slots", 1, params=window))
+            routes[f"GET slots, 31 days, N={n:,}"] = lambda n=n: latency(
+                f"{server.url}/book/api/v1/bench-{n}/call/slots", 1, params=window
+            )
         for fn in routes.values():  # warm every worker
             for _ in range(6):
                 fn()
@@ -251,11 +279,14 @@ def main():
     for n in (2000, 8000):
         slots = statistics.median(times[f"GET slots, 31 days, N={n:,}"])
         print(f"  slots N={n:,} / version_info: {slots / trivial:.1f}x;  / health: {slots / health:.1f}x")
-    growth = (statistics.median(times["GET slots, 31 days, N=8,000"])
-              / statistics.median(times["GET slots, 31 days, N=2,000"]))
+    growth = statistics.median(times["GET slots, 31 days, N=8,000"]) / statistics.median(
+        times["GET slots, 31 days, N=2,000"]
+    )
     print(f"  growth of the slots endpoint from 2,000 to 8,000 events: {growth:.2f}x")
-    print(f"\ntotal time {time.monotonic() - t_start:.0f} s; "
-          f"{'ALL CHECKS HOLD' if ok else 'SOME CHECKS FAILED'}")
+    print(
+        f"\ntotal time {time.monotonic() - t_start:.0f} s; "
+        f"{'ALL CHECKS HOLD' if ok else 'SOME CHECKS FAILED'}"
+    )
     if not args.keep_db:
         common.sql("postgres", f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
     sys.exit(0 if ok else 1)

@@ -32,7 +32,9 @@ def _lib(script):
     """Run ``script`` after sourcing tools/lib.sh; returns its stdout."""
     return subprocess.run(
         ["bash", "-c", f". '{ROOT}/tools/lib.sh'; {script}"],
-        check=True, stdout=subprocess.PIPE, text=True,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
     ).stdout
 
 
@@ -70,8 +72,13 @@ def odoo_bin(*args, log_name, check=True, **kw):
     env = setup()
     path = LOCAL / "log" / log_name
     with open(path, "w") as logfile:
-        proc = subprocess.run([env["py"], f"{env['src']}/odoo-bin", *env["args"], *args],
-                              stdout=logfile, stderr=subprocess.STDOUT, cwd=ROOT, **kw)
+        proc = subprocess.run(
+            [env["py"], f"{env['src']}/odoo-bin", *env["args"], *args],
+            stdout=logfile,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            **kw,
+        )
     if check and proc.returncode:
         sys.exit(f"odoo-bin failed (exit {proc.returncode}): see {path}")
     return proc
@@ -82,8 +89,16 @@ def create_db(db, modules="crm_bookme", extra_addons=()):
     sql("postgres", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     log(f"creating the database {db} with {modules} (a minute or two)...")
     t0 = time.monotonic()
-    odoo_bin("-d", db, "-i", modules, "--stop-after-init", "--max-cron-threads=0",
-             *addons_path_args(extra_addons), log_name=f"bench-init-{db}.log")
+    odoo_bin(
+        "-d",
+        db,
+        "-i",
+        modules,
+        "--stop-after-init",
+        "--max-cron-threads=0",
+        *addons_path_args(extra_addons),
+        log_name=f"bench-init-{db}.log",
+    )
     log(f"database ready in {time.monotonic() - t0:.0f} s")
 
 
@@ -100,11 +115,28 @@ def shell(db, code, extra_addons=(), log_name="bench-shell.log", env_extra=None,
     printed as ``RESULT <json>`` is decoded and returned."""
     env = setup()
     path = LOCAL / "log" / log_name
-    cmd = [env["py"], f"{env['src']}/odoo-bin", "shell", *env["args"], "-d", db, "--no-http",
-           "--log-level=warn", *addons_path_args(extra_addons), *args]
+    cmd = [
+        env["py"],
+        f"{env['src']}/odoo-bin",
+        "shell",
+        *env["args"],
+        "-d",
+        db,
+        "--no-http",
+        "--log-level=warn",
+        *addons_path_args(extra_addons),
+        *args,
+    ]
     # addons-path given twice: the last one wins.
-    proc = subprocess.run(cmd, input=code, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, cwd=ROOT, env={**os.environ, **(env_extra or {})})
+    proc = subprocess.run(
+        cmd,
+        input=code,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env_extra or {})},
+    )
     path.write_text(proc.stdout)
     results = [line[7:] for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode or not results:
@@ -128,16 +160,25 @@ class ProductionServer:
         self.proc = None
 
     def __enter__(self):
-        env = {**os.environ, "BOOKME_DB": self.db, "BOOKME_PORT": str(self.port),
-               "BOOKME_WORKERS": str(self.workers), "BOOKME_NO_UPDATE": "1"}
+        env = {
+            **os.environ,
+            "BOOKME_DB": self.db,
+            "BOOKME_PORT": str(self.port),
+            "BOOKME_WORKERS": str(self.workers),
+            "BOOKME_NO_UPDATE": "1",
+        }
         if self.smtp_port:
             env["BOOKME_SMTP_PORT"] = str(self.smtp_port)
         self.logpath = LOCAL / "log" / f"bench-serve-{self.db}.log"
         odoo_log = LOCAL / "log" / "odoo-production.log"
         self.log_offset = odoo_log.stat().st_size if odoo_log.exists() else 0
         self.proc = subprocess.Popen(
-            [str(ROOT / "tools" / "serve-production")], env=env, cwd=ROOT,
-            stdout=open(self.logpath, "w"), stderr=subprocess.STDOUT, start_new_session=True,
+            [str(ROOT / "tools" / "serve-production")],
+            env=env,
+            cwd=ROOT,
+            stdout=open(self.logpath, "w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         atexit.register(self.stop)
         deadline = time.monotonic() + 240

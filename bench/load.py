@@ -145,19 +145,28 @@ def summarize(title, results, winners_status, expect_winners, db_rows, attendees
 
 
 def slot_counts(type_id, start):
-    rows = common.sql(DB, """
+    rows = common.sql(
+        DB,
+        """
         SELECT count(*), min(calendar_event_id), count(DISTINCT calendar_event_id)
           FROM bookme_booking
          WHERE event_type_id = %s AND start = %s::timestamptz AT TIME ZONE 'UTC'
-           AND state IN ('requested', 'confirmed')""", (type_id, start), fetch="one")
+           AND state IN ('requested', 'confirmed')""",
+        (type_id, start),
+        fetch="one",
+    )
     count, event_id, _events = rows
     guests = 0
     if event_id:
-        guests = common.sql(DB, """
+        guests = common.sql(
+            DB,
+            """
             SELECT count(*) FROM calendar_event_res_partner_rel r
              WHERE r.calendar_event_id = %s AND r.res_partner_id NOT IN (
                    SELECT p.id FROM res_partner p JOIN res_users u ON u.partner_id = p.id)""",
-                            (event_id,), fetch="one")[0]
+            (event_id,),
+            fetch="one",
+        )[0]
     return count, guests
 
 
@@ -179,36 +188,72 @@ def main():
             requests.get(f"{base}/load-a/solo/slots", timeout=120)
 
         t0 = time.monotonic()
-        results = common.race(200, lambda i: post_json(f"{base}/load-a/solo/bookings", {
-            "start": data["solo_start"], "name": f"Guest {i}", "email": f"solo{i}@example.com",
-        }))
+        results = common.race(
+            200,
+            lambda i: post_json(
+                f"{base}/load-a/solo/bookings",
+                {
+                    "start": data["solo_start"],
+                    "name": f"Guest {i}",
+                    "email": f"solo{i}@example.com",
+                },
+            ),
+        )
         print(f"(200 requests answered in {time.monotonic() - t0:.1f} s)")
-        ok &= summarize("1. 200 guests book one individual slot", results, 201, 1,
-                        *slot_counts(data["types"]["solo"], data["solo_start"]))
+        ok &= summarize(
+            "1. 200 guests book one individual slot",
+            results,
+            201,
+            1,
+            *slot_counts(data["types"]["solo"], data["solo_start"]),
+        )
 
         t0 = time.monotonic()
-        results = common.race(200, lambda i: post_json(f"{base}/load-a/group/bookings", {
-            "start": data["group_start"], "name": f"Guest {i}", "email": f"group{i}@example.com",
-        }))
+        results = common.race(
+            200,
+            lambda i: post_json(
+                f"{base}/load-a/group/bookings",
+                {
+                    "start": data["group_start"],
+                    "name": f"Guest {i}",
+                    "email": f"group{i}@example.com",
+                },
+            ),
+        )
         print(f"(200 requests answered in {time.monotonic() - t0:.1f} s)")
-        ok &= summarize("2. 200 guests book one group slot with 5 seats", results, 201, 5,
-                        *slot_counts(data["types"]["group"], data["group_start"]))
+        ok &= summarize(
+            "2. 200 guests book one group slot with 5 seats",
+            results,
+            201,
+            5,
+            *slot_counts(data["types"]["group"], data["group_start"]),
+        )
 
         tokens = data["tokens"]
         t0 = time.monotonic()
-        results = common.race(len(tokens), lambda i: post_json(
-            f"{base}/bookings/{tokens[i]}/reschedule", {"start": data["move_start"]}))
+        results = common.race(
+            len(tokens),
+            lambda i: post_json(f"{base}/bookings/{tokens[i]}/reschedule", {"start": data["move_start"]}),
+        )
         print(f"({len(tokens)} requests answered in {time.monotonic() - t0:.1f} s)")
-        ok &= summarize(f"3. {len(tokens)} guests reschedule to one free slot", results, 200, 1,
-                        *slot_counts(data["types"]["move"], data["move_start"]))
+        ok &= summarize(
+            f"3. {len(tokens)} guests reschedule to one free slot",
+            results,
+            200,
+            1,
+            *slot_counts(data["types"]["move"], data["move_start"]),
+        )
 
         if data["approve"]:
             ok &= approvals(server, data)
         else:
             print("\n4. approvals: not in this version of Book Me (no action_bookme_approve)")
 
-        errors = [line for line in server.odoo_log().splitlines()
-                  if " ERROR " in line or " CRITICAL " in line or "Traceback" in line]
+        errors = [
+            line
+            for line in server.odoo_log().splitlines()
+            if " ERROR " in line or " CRITICAL " in line or "Traceback" in line
+        ]
         print(f"\nOdoo log: {len(errors)} ERROR/CRITICAL lines")
         for line in errors[:10]:
             print("   ", line[:300])
@@ -216,8 +261,9 @@ def main():
     print(f"\nmessages received by the SMTP sink: {len(smtp.messages)}")
     if not args.keep_db:
         common.sql("postgres", f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-    print(f"total time {time.monotonic() - t_start:.0f} s; "
-          f"{'ALL CHECKS HOLD' if ok else 'SOME CHECKS FAILED'}")
+    print(
+        f"total time {time.monotonic() - t_start:.0f} s; {'ALL CHECKS HOLD' if ok else 'SOME CHECKS FAILED'}"
+    )
     sys.exit(0 if ok else 1)
 
 
@@ -230,15 +276,27 @@ def approvals(server, data):
     sessions = []
     for _ in ids:
         s = requests.Session()
-        s.post(f"{server.url}/web/session/authenticate", json={"jsonrpc": "2.0", "params": {
-            "db": DB, "login": "load-a", "password": "load-a-password"}}, timeout=120)
+        s.post(
+            f"{server.url}/web/session/authenticate",
+            json={"jsonrpc": "2.0", "params": {"db": DB, "login": "load-a", "password": "load-a-password"}},
+            timeout=120,
+        )
         sessions.append(s)
 
     def approve(i):
-        resp = sessions[i].post(f"{server.url}/web/dataset/call_kw/bookme.booking/action_bookme_approve",
-                                json={"jsonrpc": "2.0", "params": {
-                                    "model": "bookme.booking", "method": "action_bookme_approve",
-                                    "args": [[ids[i]]], "kwargs": {}}}, timeout=600)
+        resp = sessions[i].post(
+            f"{server.url}/web/dataset/call_kw/bookme.booking/action_bookme_approve",
+            json={
+                "jsonrpc": "2.0",
+                "params": {
+                    "model": "bookme.booking",
+                    "method": "action_bookme_approve",
+                    "args": [[ids[i]]],
+                    "kwargs": {},
+                },
+            },
+            timeout=600,
+        )
         body = resp.json() if resp.ok else {}
         if resp.status_code >= 500:
             return resp.status_code, resp.text[:300]
@@ -251,18 +309,32 @@ def approvals(server, data):
         return 200, ""
 
     results = common.race(len(ids), approve)
-    confirmed = common.sql(DB, "SELECT count(*) FROM bookme_booking WHERE id IN %s AND state = 'confirmed'",
-                           (tuple(ids),), fetch="one")[0]
-    event = common.sql(DB, """SELECT min(calendar_event_id) FROM bookme_booking
-                              WHERE id IN %s AND state = 'confirmed'""", (tuple(ids),), fetch="one")[0]
+    confirmed = common.sql(
+        DB,
+        "SELECT count(*) FROM bookme_booking WHERE id IN %s AND state = 'confirmed'",
+        (tuple(ids),),
+        fetch="one",
+    )[0]
+    event = common.sql(
+        DB,
+        """SELECT min(calendar_event_id) FROM bookme_booking
+                              WHERE id IN %s AND state = 'confirmed'""",
+        (tuple(ids),),
+        fetch="one",
+    )[0]
     guests = 0
     if event:
-        guests = common.sql(DB, """SELECT count(*) FROM calendar_event_res_partner_rel r
+        guests = common.sql(
+            DB,
+            """SELECT count(*) FROM calendar_event_res_partner_rel r
              WHERE r.calendar_event_id = %s AND r.res_partner_id NOT IN (
                    SELECT p.id FROM res_partner p JOIN res_users u ON u.partner_id = p.id)""",
-                            (event,), fetch="one")[0]
-    return summarize(f"4. the host approves {len(ids)} requests for one slot at once", results,
-                     200, 1, confirmed, guests)
+            (event,),
+            fetch="one",
+        )[0]
+    return summarize(
+        f"4. the host approves {len(ids)} requests for one slot at once", results, 200, 1, confirmed, guests
+    )
 
 
 if __name__ == "__main__":

@@ -65,9 +65,14 @@ print("RESULT " + json.dumps(dict(__import__("collections").Counter(r["state"] f
 
 
 def mail_states():
-    return dict(common.sql(DB, """
+    return dict(
+        common.sql(
+            DB,
+            """
         SELECT mm.state, count(*) FROM mail_mail mm JOIN mail_message m ON m.id = mm.mail_message_id
-         WHERE m.model = 'bookme.booking' GROUP BY mm.state"""))
+         WHERE m.model = 'bookme.booking' GROUP BY mm.state""",
+        )
+    )
 
 
 def main():
@@ -88,9 +93,11 @@ def main():
         assert len(starts) == N, f"only {len(starts)} slots offered"
 
         def book(i):
-            resp = requests.post(f"{base}/bookings", json={
-                "start": starts[i], "name": f"Guest {i}", "email": f"guest{i}@example.com"},
-                timeout=300)
+            resp = requests.post(
+                f"{base}/bookings",
+                json={"start": starts[i], "name": f"Guest {i}", "email": f"guest{i}@example.com"},
+                timeout=300,
+            )
             try:
                 sent = resp.json().get("booking", {}).get("email_sent")
             except ValueError:  # not the API's JSON: an error page
@@ -102,8 +109,9 @@ def main():
             answers = list(pool.map(book, range(N)))
         statuses = collections.Counter(a[0] for a in answers)
         unsent = sum(1 for a in answers if a[1] is False)
-        saved = common.sql(DB, "SELECT count(*) FROM bookme_booking WHERE state = 'confirmed'",
-                           fetch="one")[0]
+        saved = common.sql(DB, "SELECT count(*) FROM bookme_booking WHERE state = 'confirmed'", fetch="one")[
+            0
+        ]
         print(f"\n1. {N} bookings with the mail server down ({time.monotonic() - t0:.1f} s)")
         print("  answers: " + ", ".join(f"{k} x {v}" for k, v in sorted(statuses.items())))
         print(f"  answered email_sent=false: {unsent}")
@@ -117,8 +125,7 @@ def main():
 
         smtp.start()
         for run in (1, 2):
-            states = common.shell(DB, RUN_QUEUE, log_name=f"bench-mail-queue{run + 1}.log",
-                                  args=smtp_args)
+            states = common.shell(DB, RUN_QUEUE, log_name=f"bench-mail-queue{run + 1}.log", args=smtp_args)
         print(f"\n3. the server is back; the queue runs twice: {states}")
         time.sleep(2)
         # A late cron run of the worker, if any, must not send anything again.
@@ -137,8 +144,10 @@ def main():
     others = {r: c for r, c in received.items() if r not in guests and r != "mail-host@example.com"}
     left = {k: v for k, v in mail_states().items() if k in ("outgoing", "exception")}
     print(f"\nthe SMTP server received {len(smtp.messages)} messages")
-    print("  guests by emails received: " +
-          ", ".join(f"{c} email(s): {n} guests" for c, n in sorted(guest_counts.items())))
+    print(
+        "  guests by emails received: "
+        + ", ".join(f"{c} email(s): {n} guests" for c, n in sorted(guest_counts.items()))
+    )
     print(f"  host: {host_count} emails (one per booking expected: {N})")
     print(f"  same Message-Id received twice: {duplicates}")
     print(f"  other recipients: {others or 'none'}")
@@ -147,8 +156,10 @@ def main():
     smtp.stop()
     if not args.keep_db:
         common.sql("postgres", f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-    print(f"\ntotal time {time.monotonic() - t_start:.0f} s; "
-          f"{'ALL CHECKS HOLD: nothing lost, nothing sent twice' if ok else 'SOME CHECKS FAILED'}")
+    print(
+        f"\ntotal time {time.monotonic() - t_start:.0f} s; "
+        f"{'ALL CHECKS HOLD: nothing lost, nothing sent twice' if ok else 'SOME CHECKS FAILED'}"
+    )
     sys.exit(0 if ok else 1)
 
 

@@ -44,8 +44,8 @@ def _throttle_verdict():
     a serialization failure (the count is committed apart, so a retry would count again)."""
     environ = request.httprequest.environ
     if "bookme.throttle_ok" not in environ:
-        environ["bookme.throttle_ok"] = request.env["bookme.throttle"].sudo()._hit_client(
-            "book", request.httprequest.remote_addr
+        environ["bookme.throttle_ok"] = (
+            request.env["bookme.throttle"].sudo()._hit_client("book", request.httprequest.remote_addr)
         )
     return environ["bookme.throttle_ok"]
 
@@ -60,6 +60,7 @@ def api_route(route, throttle=False, body=False, **kw):
     across workers), committed at once (refused attempts count too, and the counter row
     is not held while the booking runs), and refused with 429 over the limit. The booking
     actions commit themselves before their outside calls (``_bookme_public_*``)."""
+
     def decorator(func):
         @functools.wraps(func)
         def wrapper(self, *args, **kwargs):
@@ -75,12 +76,15 @@ def api_route(route, throttle=False, body=False, **kw):
                 # shares one transaction, this keeps it), even if the request is refused.
                 cr.commit()  # pylint: disable=invalid-commit
                 if not allowed:
-                    return error_response(common.bad(
-                        "throttled",
-                        request.env._("Too many booking attempts. Please wait a few minutes "
-                                      "and try again."),
-                        status=429,
-                    ))
+                    return error_response(
+                        common.bad(
+                            "throttled",
+                            request.env._(
+                                "Too many booking attempts. Please wait a few minutes and try again."
+                            ),
+                            status=429,
+                        )
+                    )
             for attempt in itertools.count(1):
                 try:
                     return func(self, *args, **kwargs)
@@ -102,23 +106,24 @@ def api_route(route, throttle=False, body=False, **kw):
                     return error_response(common.bad("invalid", str(exc.args[0])))
                 except Exception:
                     cr.rollback()
-                    _logger.exception("Book Me API: unexpected error on %s",
-                                      request.httprequest.path)
-                    return error_response(common.bad(
-                        "server_error",
-                        request.env._("Something went wrong on our side. Please try again."),
-                        status=500,
-                    ))
-        return http.route(route, type="http", auth="public", csrf=False, save_session=False,
-                          **kw)(wrapper)
+                    _logger.exception("Book Me API: unexpected error on %s", request.httprequest.path)
+                    return error_response(
+                        common.bad(
+                            "server_error",
+                            request.env._("Something went wrong on our side. Please try again."),
+                            status=500,
+                        )
+                    )
+
+        return http.route(route, type="http", auth="public", csrf=False, save_session=False, **kw)(wrapper)
+
     return decorator
 
 
 class BookmeApi(http.Controller):
     """Book Me's JSON API v1 (see the README's contract section)."""
 
-    @api_route(f"{API}/<string:host_slug>/<string:type_slug>/slots", methods=["GET"],
-               readonly=True)
+    @api_route(f"{API}/<string:host_slug>/<string:type_slug>/slots", methods=["GET"], readonly=True)
     def slots(self, host_slug, type_slug, **params):
         host = common.find_host(host_slug)
         etype = common.find_type(host, type_slug)
@@ -126,16 +131,15 @@ class BookmeApi(http.Controller):
         date_from, date_to = common.parse_window(params, tz)
         return json_response(common.slots_payload(etype, date_from, date_to, tz))
 
-    @api_route(f"{API}/<string:host_slug>/<string:type_slug>/bookings", methods=["POST"],
-               throttle=True, body=True)
+    @api_route(
+        f"{API}/<string:host_slug>/<string:type_slug>/bookings", methods=["POST"], throttle=True, body=True
+    )
     def book(self, host_slug, type_slug, data=None, **_kw):
         host = common.find_host(host_slug)
         etype = common.find_type(host, type_slug)
         values = common.parse_booking_input(data, etype)
         invite = common.parse_invite(data.get("invite"), host)
-        booking, email_sent = request.env["bookme.booking"].sudo()._bookme_public_book(
-            etype, values, invite
-        )
+        booking, email_sent = request.env["bookme.booking"].sudo()._bookme_public_book(etype, values, invite)
         payload = booking._bookme_public_dict(values["guest_tz"])
         payload["email_sent"] = email_sent
         return json_response({"booking": payload}, status=201)

@@ -23,9 +23,14 @@ ACCOUNTS_URL = "/odoo/action-crm_bookme.action_bookme_google_account"
 
 class BookmeGoogleController(http.Controller):
     def _message(self, text, status=400):
-        return request.render("crm_bookme.google_connect_message", {
-            "message": text, "back_url": ACCOUNTS_URL,
-        }, status=status)
+        return request.render(
+            "crm_bookme.google_connect_message",
+            {
+                "message": text,
+                "back_url": ACCOUNTS_URL,
+            },
+            status=status,
+        )
 
     @http.route("/bookme/google/connect", type="http", auth="user", methods=["GET"])
     def connect(self, **_kw):
@@ -43,17 +48,20 @@ class BookmeGoogleController(http.Controller):
     def callback(self, code=None, state=None, error=None, **_kw):
         env = request.env
         if error:
-            return self._message(env._("Google did not connect the account (%(error)s).",
-                                       error=str(error)[:100]))
+            return self._message(
+                env._("Google did not connect the account (%(error)s).", error=str(error)[:100])
+            )
         try:
             signed = verify_hash_signed(env(su=True), STATE_SCOPE, state or "")
         except (ValueError, TypeError, UnicodeDecodeError):
             signed = None
         if not code or not isinstance(signed, dict) or signed.get("uid") != env.uid:
-            return self._message(env._(
-                "This Google answer is not for you or has expired. Start again from Book Me "
-                "> Google Accounts."
-            ))
+            return self._message(
+                env._(
+                    "This Google answer is not for you or has expired. Start again from Book Me "
+                    "> Google Accounts."
+                )
+            )
         if not env.user.has_group("crm_bookme.group_bookme_user"):
             return self._message(env._("Only Book Me users can connect a Google account."), 403)
         Google = env["bookme.google"].sudo()
@@ -61,7 +69,6 @@ class BookmeGoogleController(http.Controller):
             tokens = Google._google_client().exchange_code(code, Google._google_redirect_uri())
             env["bookme.google.account"].sudo()._google_connect(env.user, tokens)
         except GoogleError as exc:
-            _logger.warning("Book Me: connecting a Google account for user %s failed: %s",
-                            env.uid, exc)
+            _logger.warning("Book Me: connecting a Google account for user %s failed: %s", env.uid, exc)
             return self._message(Google._google_reason(exc), 502)
         return request.redirect(ACCOUNTS_URL)

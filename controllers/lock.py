@@ -36,6 +36,7 @@ COOKIE_PREFIX = "bookme_unlock_"
 
 # --- Who is asking -------------------------------------------------------------------------
 
+
 def visitor_address():
     """The visitor's address as counted: IPv4 as is, IPv6 by its /64 network (one
     machine commonly holds a whole /64); see :func:`..models.bookme_throttle.client_network`."""
@@ -64,16 +65,24 @@ def has_booking(host, token):
     """The guest of one of ``host``'s bookings may see the host's times (to reschedule)."""
     if not validation.matches(token, validation.TOKEN_RE, 128):
         return False
-    return bool(request.env["bookme.booking"].sudo().search_count(
-        [("access_token", "=", token), ("user_id", "=", host.id)], limit=1))
+    return bool(
+        request.env["bookme.booking"]
+        .sudo()
+        .search_count([("access_token", "=", token), ("user_id", "=", host.id)], limit=1)
+    )
 
 
 def may_see(host, invite=None, booking=None):
-    return (not is_locked(host) or has_unlock_cookie(host) or has_invite(host, invite)
-            or has_booking(host, booking))
+    return (
+        not is_locked(host)
+        or has_unlock_cookie(host)
+        or has_invite(host, invite)
+        or has_booking(host, booking)
+    )
 
 
 # --- Trying a code -------------------------------------------------------------------------
+
 
 def _wait_message(until):
     minutes = max(1, int((until - fields.Datetime.now()).total_seconds() + 59) // 60)
@@ -97,8 +106,12 @@ def try_code(host, code):
     if request.env["bookme.code"]._bookme_matches(host, code):
         return None
     Attempt._fail(host, address)
-    return common.bad("code_invalid", request.env._("This code is not right. Please check it and "
-                                                    "try again."), field="code", status=403)
+    return common.bad(
+        "code_invalid",
+        request.env._("This code is not right. Please check it and try again."),
+        field="code",
+        status=403,
+    )
 
 
 def refusal_response(error):
@@ -113,11 +126,14 @@ def api_refusal(host, code=None, invite=None, booking=None):
     if may_see(host, invite=invite, booking=booking):
         return None
     if code in (None, ""):
-        return refusal_response(common.bad(
-            "code_required",
-            request.env._("This booking page is private: enter the secret code you were given."),
-            field="code", status=403,
-        ))
+        return refusal_response(
+            common.bad(
+                "code_required",
+                request.env._("This booking page is private: enter the secret code you were given."),
+                field="code",
+                status=403,
+            )
+        )
     if not isinstance(code, str):
         code = ""
     error = try_code(host, code)
@@ -146,19 +162,26 @@ def form_is_genuine(token):
     """The lock form came from our own page: Odoo's CSRF token of the session, or (inside a
     cross-site iframe, where the session cookie is not sent) the browser's own statement
     that the form was posted by a page of this site."""
-    return (request.validate_csrf(token)
-            or request.httprequest.headers.get("Sec-Fetch-Site") == "same-origin")
+    return request.validate_csrf(token) or request.httprequest.headers.get("Sec-Fetch-Site") == "same-origin"
 
 
 # --- Routes --------------------------------------------------------------------------------
+
 
 class BookmeLockedPages(BookmePages):
     """A locked host's pages first show the lock view."""
 
     def _bookme_lock_view(self, host, embed, path, error=None, status=200):
-        response = self._render("crm_bookme.lock_page", {
-            "host": host, "error": error, "next": path,
-        }, embed=embed, status=status)
+        response = self._render(
+            "crm_bookme.lock_page",
+            {
+                "host": host,
+                "error": error,
+                "next": path,
+            },
+            embed=embed,
+            status=status,
+        )
         response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -166,23 +189,31 @@ class BookmeLockedPages(BookmePages):
         host = self._or_404(common.find_host, host_slug)
         if may_see(host, invite=invite):
             return None
-        return self._host_lang_redirect(host) or self._bookme_lock_view(
-            host, embed, request.httprequest.path)
+        return self._host_lang_redirect(host) or self._bookme_lock_view(host, embed, request.httprequest.path)
 
     @http.route()
     def host_page(self, host_slug, embed=None, invite=None, **kw):
-        return (self._bookme_locked(host_slug, embed, invite)
-                or super().host_page(host_slug, embed=embed, invite=invite, **kw))
+        return self._bookme_locked(host_slug, embed, invite) or super().host_page(
+            host_slug, embed=embed, invite=invite, **kw
+        )
 
     @http.route()
     def type_page(self, host_slug, type_slug, embed=None, invite=None, **kw):
         # Locked: the same lock view for any type slug, so that it tells nothing of which
         # types exist.
-        return (self._bookme_locked(host_slug, embed, invite)
-                or super().type_page(host_slug, type_slug, embed=embed, invite=invite, **kw))
+        return self._bookme_locked(host_slug, embed, invite) or super().type_page(
+            host_slug, type_slug, embed=embed, invite=invite, **kw
+        )
 
-    @http.route("/book/<string:host_slug>/unlock", type="http", auth="public", website=True,
-                sitemap=False, methods=["POST"], csrf=False)
+    @http.route(
+        "/book/<string:host_slug>/unlock",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+        methods=["POST"],
+        csrf=False,
+    )
     def unlock(self, host_slug, code=None, next=None, embed=None, csrf_token=None, **_kw):
         """The lock form. CSRF is checked here (see :func:`form_is_genuine`) rather than by
         Odoo, so that the form also works inside an iframe on another site."""
@@ -193,12 +224,17 @@ class BookmeLockedPages(BookmePages):
             return request.redirect(target, code=303)
         if not form_is_genuine(csrf_token):
             return self._bookme_lock_view(
-                host, embed, target, status=400,
-                error=request.env._("This form has expired. Please enter the code again."))
+                host,
+                embed,
+                target,
+                status=400,
+                error=request.env._("This form has expired. Please enter the code again."),
+            )
         error = try_code(host, code if isinstance(code, str) else "")
         if error:
-            response = self._bookme_lock_view(host, embed, target, error=str(error.args[0]),
-                                              status=error.status)
+            response = self._bookme_lock_view(
+                host, embed, target, error=str(error.args[0]), status=error.status
+            )
             if getattr(error, "retry_after", None):
                 response.headers["Retry-After"] = str(error.retry_after)
             return response
@@ -206,9 +242,13 @@ class BookmeLockedPages(BookmePages):
         secure = request.httprequest.scheme == "https"
         days = request.env["bookme.code"]._bookme_unlock_days()
         response.set_cookie(
-            cookie_name(host), request.env["bookme.code"]._bookme_unlock_token(host),
-            max_age=days * 86400, expires=datetime.now() + timedelta(days=days),
-            path="/book", httponly=True, secure=secure,
+            cookie_name(host),
+            request.env["bookme.code"]._bookme_unlock_token(host),
+            max_age=days * 86400,
+            expires=datetime.now() + timedelta(days=days),
+            path="/book",
+            httponly=True,
+            secure=secure,
             samesite="None" if embed and secure else "Lax",
         )
         return response
@@ -227,15 +267,22 @@ class BookmeLockedApi(BookmeApi):
             raise  # Odoo retries the request
         except Exception:
             _logger.exception("Book Me API: unexpected error in the code check")
-            return error_response(common.bad(
-                "server_error", request.env._("Something went wrong on our side. Please try again."),
-                status=500))
+            return error_response(
+                common.bad(
+                    "server_error",
+                    request.env._("Something went wrong on our side. Please try again."),
+                    status=500,
+                )
+            )
 
     @http.route(readonly=readonly_unless_code)
     def slots(self, host_slug, type_slug, **params):
         refused = self._bookme_api_guard(
-            host_slug, request.httprequest.headers.get(CODE_HEADER),
-            invite=params.get("invite"), booking=params.get("booking"))
+            host_slug,
+            request.httprequest.headers.get(CODE_HEADER),
+            invite=params.get("invite"),
+            booking=params.get("booking"),
+        )
         return refused or super().slots(host_slug, type_slug, **params)
 
     @http.route()

@@ -84,25 +84,27 @@ def text(value, field, max_len, required=False, label=None, multiline=False):
     """Free text of the guest (stripped; ``None`` when empty and not required)."""
     if value is None or value == "":
         if required:
-            raise bad("missing_" + field,
-                      request.env._("Please enter your %(label)s.", label=label or field), field)
+            raise bad(
+                "missing_" + field, request.env._("Please enter your %(label)s.", label=label or field), field
+            )
         return None
     if not isinstance(value, str):
-        raise bad("invalid_" + field, request.env._("'%(field)s' must be text.", field=field),
-                  field)
+        raise bad("invalid_" + field, request.env._("'%(field)s' must be text.", field=field), field)
     if not is_clean(value, multiline=multiline):
-        raise bad("invalid_" + field,
-                  request.env._("'%(field)s' contains characters that are not allowed.",
-                                field=field), field)
+        raise bad(
+            "invalid_" + field,
+            request.env._("'%(field)s' contains characters that are not allowed.", field=field),
+            field,
+        )
     value = value.strip()
     if required and not value:
-        raise bad("missing_" + field,
-                  request.env._("Please enter your %(label)s.", label=label or field), field)
+        raise bad(
+            "missing_" + field, request.env._("Please enter your %(label)s.", label=label or field), field
+        )
     if len(value) > max_len:
         raise bad(
             "invalid_" + field,
-            request.env._("'%(field)s' is too long (at most %(max)s characters).",
-                          field=field, max=max_len),
+            request.env._("'%(field)s' is too long (at most %(max)s characters).", field=field, max=max_len),
             field,
         )
     return value or None
@@ -110,8 +112,7 @@ def text(value, field, max_len, required=False, label=None, multiline=False):
 
 def parse_text(data, field, max_len, required=False, label=None, multiline=False):
     """``text()`` of ``data[field]``."""
-    return text(data.get(field), field, max_len, required=required, label=label,
-                multiline=multiline)
+    return text(data.get(field), field, max_len, required=required, label=label, multiline=multiline)
 
 
 def matches(value, pattern, max_len):
@@ -140,8 +141,7 @@ def record_id(value, field):
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
-        raise bad("invalid_" + field, request.env._("'%(field)s' must be an id.", field=field),
-                  field)
+        raise bad("invalid_" + field, request.env._("'%(field)s' must be an id.", field=field), field)
     return value
 
 
@@ -149,10 +149,11 @@ def idempotency_key(value):
     if value is None:
         return None
     if not matches(value, IDEMPOTENCY_RE, 128):
-        raise bad("invalid_idempotency_key",
-                  request.env._("Invalid idempotency key: use 1 to 128 letters, digits and "
-                                "'_.:-'."),
-                  "idempotency_key")
+        raise bad(
+            "invalid_idempotency_key",
+            request.env._("Invalid idempotency key: use 1 to 128 letters, digits and '_.:-'."),
+            "idempotency_key",
+        )
     return value
 
 
@@ -191,8 +192,7 @@ def lang(value):
     if value is None:
         return None
     if not LANG_RE.match(value):
-        raise bad("invalid_lang", request.env._("'lang' must be a language code like en_US."),
-                  "lang")
+        raise bad("invalid_lang", request.env._("'lang' must be a language code like en_US."), "lang")
     value = value.replace("-", "_")
     return value if value in dict(request.env["res.lang"].get_installed()) else None
 
@@ -209,8 +209,11 @@ def parse_tz(value, default, field="tz"):
     if value is None or value == "":
         value = default or "UTC"
     if not isinstance(value, str) or not is_clean(value):
-        raise bad("invalid_tz", request.env._("'%(field)s' must be a time zone name like "
-                                              "Europe/Oslo.", field=field), field)
+        raise bad(
+            "invalid_tz",
+            request.env._("'%(field)s' must be a time zone name like Europe/Oslo.", field=field),
+            field,
+        )
     tz = value.strip()
     if tz not in valid_zones():
         raise bad("invalid_tz", request.env._("Unknown time zone '%(tz)s'.", tz=tz[:64]), field)
@@ -226,13 +229,20 @@ def parse_date(value, field):
         except ValueError:
             day = None
     if day is None:
-        raise bad("invalid_date",
-                  request.env._("'%(field)s' must be a date like 2026-05-31.", field=field),
-                  field)
+        raise bad(
+            "invalid_date", request.env._("'%(field)s' must be a date like 2026-05-31.", field=field), field
+        )
     if not _year_ok(day.year):
-        raise bad("invalid_date",
-                  request.env._("'%(field)s' must be a year between %(min)s and %(max)s.",
-                                field=field, min=MIN_YEAR, max=MAX_YEAR), field)
+        raise bad(
+            "invalid_date",
+            request.env._(
+                "'%(field)s' must be a year between %(min)s and %(max)s.",
+                field=field,
+                min=MIN_YEAR,
+                max=MAX_YEAR,
+            ),
+            field,
+        )
     return day
 
 
@@ -275,9 +285,13 @@ def parse_start(value, field="start"):
             field,
         )
     if not _year_ok(start.year):  # before converting: year 1 or 9999 would overflow
-        raise bad("invalid_" + field,
-                  request.env._("'start' must be in a year between %(min)s and %(max)s.",
-                                min=MIN_YEAR, max=MAX_YEAR), field)
+        raise bad(
+            "invalid_" + field,
+            request.env._(
+                "'start' must be in a year between %(min)s and %(max)s.", min=MIN_YEAR, max=MAX_YEAR
+            ),
+            field,
+        )
     return start.astimezone(timezone.utc)
 
 
@@ -294,9 +308,11 @@ def json_body():
     visitor's browser), too large, not UTF-8, not JSON or not an object."""
     httprequest = request.httprequest
     if httprequest.mimetype != "application/json":
-        raise bad("unsupported_media_type",
-                  request.env._("Send the request body as JSON, with the header "
-                                "'Content-Type: application/json'."), status=415)
+        raise bad(
+            "unsupported_media_type",
+            request.env._("Send the request body as JSON, with the header 'Content-Type: application/json'."),
+            status=415,
+        )
     if (httprequest.content_length or 0) > MAX_BODY:
         raise bad("too_large", request.env._("The request body is too large."), status=413)
     raw = httprequest.get_data(cache=True)

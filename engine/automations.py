@@ -29,8 +29,16 @@ from datetime import datetime, timedelta, timezone
 
 UTC = timezone.utc
 
-EVENT_TRIGGERS = ("booked", "cancelled", "first_checkin", "nth_checkin", "checkin",
-                  "requested", "approved", "declined")
+EVENT_TRIGGERS = (
+    "booked",
+    "cancelled",
+    "first_checkin",
+    "nth_checkin",
+    "checkin",
+    "requested",
+    "approved",
+    "declined",
+)
 # Triggers of one booking's own life: one occasion per rule and booking.
 BOOKING_TRIGGERS = ("booked", "cancelled", "requested", "approved", "declined")
 TIME_TRIGGERS = ("last_checkin_days_ago", "session_start", "session_end")
@@ -162,12 +170,14 @@ def checkin_rank(rule: Rule, booking: Booking, history) -> int:
     """Which check-in of its client ``booking`` is, counting only the bookings the rule
     covers (``history``: the client's checked-in bookings, ``booking`` included), in the
     order of check-in time."""
+
     def order(b):
         return (_utc(b.checkin_date), b.id)
 
     mine = order(booking)
     return sum(
-        1 for b in history
+        1
+        for b in history
         if b.checked_in and b.state in HELD_STATES and applies(rule, b) and order(b) <= mine
     )
 
@@ -206,8 +216,7 @@ def _in_window(moment: datetime, since: datetime | None, until: datetime) -> boo
     return (since is None or moment > since) and moment <= until
 
 
-def session_occasions(rule: Rule, bookings, since: datetime | None,
-                      until: datetime) -> list[Occasion]:
+def session_occasions(rule: Rule, bookings, since: datetime | None, until: datetime) -> list[Occasion]:
     """Bookings whose session started (or ended) ``delay`` before a moment of
     ``(since, until]``. Cancelled, declined and requested bookings never count."""
     if rule.trigger not in ("session_start", "session_end"):
@@ -245,8 +254,7 @@ def last_checkins(rule: Rule, bookings) -> dict[int, Booking]:
     return last
 
 
-def absence_occasions(rule: Rule, bookings, since: datetime | None,
-                      until: datetime) -> list[Occasion]:
+def absence_occasions(rule: Rule, bookings, since: datetime | None, until: datetime) -> list[Occasion]:
     """Clients whose *last* check-in was X days before a moment of ``(since, until]``.
 
     ``bookings``: every checked-in booking of the clients concerned that is later than
@@ -260,8 +268,7 @@ def absence_occasions(rule: Rule, bookings, since: datetime | None,
     until = _utc(until)
     found = []
     for partner_id, booking in sorted(last_checkins(rule, bookings).items()):
-        occasion = _occasion(rule, booking, f"absent:{partner_id}:{booking.id}",
-                             booking.checkin_date)
+        occasion = _occasion(rule, booking, f"absent:{partner_id}:{booking.id}", booking.checkin_date)
         if _in_window(occasion.due_at, since, until):
             found.append(occasion)
     return found

@@ -47,34 +47,43 @@ class BookmeAutomation(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     user_id = fields.Many2one(
-        "res.users", "Owner", index=True, default=lambda self: self.env.user,
+        "res.users",
+        "Owner",
+        index=True,
+        default=lambda self: self.env.user,
         help="The rule covers this host's bookings. Empty: every host's (administrators).",
     )
     trigger = fields.Selection(TRIGGERS, required=True, default="booked")
     nth = fields.Integer("X Sessions", default=5)
-    nth_choice = fields.Selection(NTH, "Sessions", compute="_compute_nth_choice",
-                                  inverse="_inverse_nth_choice")
-    days = fields.Integer("X Days", default=30,
-                          help="'Last checked in X days ago': how many days without a visit.")
+    nth_choice = fields.Selection(
+        NTH, "Sessions", compute="_compute_nth_choice", inverse="_inverse_nth_choice"
+    )
+    days = fields.Integer(
+        "X Days", default=30, help="'Last checked in X days ago': how many days without a visit."
+    )
     event_type_ids = fields.Many2many(
-        "bookme.event.type", string="Event Types",
+        "bookme.event.type",
+        string="Event Types",
         help="The rule applies to these event types only. Empty: all of them.",
     )
     action = fields.Selection(ACTIONS, required=True, default="email_client")
     template_id = fields.Many2one(
-        "mail.template", "Email Template", domain=[("model", "=", "bookme.booking")],
+        "mail.template",
+        "Email Template",
+        domain=[("model", "=", "bookme.booking")],
         ondelete="restrict",
     )
-    staff_user_ids = fields.Many2many("res.users", string="Staff to Notify",
-                                      domain=[("share", "=", False)])
+    staff_user_ids = fields.Many2many("res.users", string="Staff to Notify", domain=[("share", "=", False)])
     delay = fields.Integer(default=0, help="0 = immediately.")
     delay_unit = fields.Selection(
         [("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days")],
-        required=True, default="hours",
+        required=True,
+        default="hours",
     )
     once_per_client = fields.Boolean(help="Never run this rule twice for the same client.")
-    armed_at = fields.Datetime("Active Since", readonly=True, copy=False,
-                               help="Time triggers never reach back before this moment.")
+    armed_at = fields.Datetime(
+        "Active Since", readonly=True, copy=False, help="Time triggers never reach back before this moment."
+    )
     scanned_until = fields.Datetime(readonly=True, copy=False)
     summary = fields.Text("In Words", compute="_compute_summary")
     duplicate_warning = fields.Text(compute="_compute_duplicate_warning")
@@ -82,8 +91,7 @@ class BookmeAutomation(models.Model):
     log_count = fields.Integer(compute="_compute_log_count")
 
     _delay_positive = models.Constraint("CHECK(delay >= 0)", "A delay cannot be negative.")
-    _nth_values = models.Constraint("CHECK(nth IN (5, 10, 15))",
-                                    "The number of sessions is 5, 10 or 15.")
+    _nth_values = models.Constraint("CHECK(nth IN (5, 10, 15))", "The number of sessions is 5, 10 or 15.")
     _days_positive = models.Constraint("CHECK(days >= 1)", "The number of days is at least 1.")
 
     # --- Form helpers --------------------------------------------------------------------
@@ -98,14 +106,27 @@ class BookmeAutomation(models.Model):
             rule.nth = int(rule.nth_choice or 5)
 
     def _compute_log_count(self):
-        counts = dict(self.env["bookme.automation.log"]._read_group(
-            [("automation_id", "in", self.ids)], ["automation_id"], ["__count"]
-        ))
+        counts = dict(
+            self.env["bookme.automation.log"]._read_group(
+                [("automation_id", "in", self.ids)], ["automation_id"], ["__count"]
+            )
+        )
         for rule in self:
             rule.log_count = counts.get(rule, 0)
 
-    @api.depends("trigger", "nth", "nth_choice", "days", "event_type_ids", "action", "template_id",
-                 "staff_user_ids", "delay", "delay_unit", "once_per_client")
+    @api.depends(
+        "trigger",
+        "nth",
+        "nth_choice",
+        "days",
+        "event_type_ids",
+        "action",
+        "template_id",
+        "staff_user_ids",
+        "delay",
+        "delay_unit",
+        "once_per_client",
+    )
     def _compute_summary(self):
         for rule in self:
             rule.summary = rule._bookme_sentence()
@@ -117,8 +138,10 @@ class BookmeAutomation(models.Model):
         self.ensure_one()
         names = self.event_type_ids.mapped("name")
         types = (
-            self.env._("any event type") if not names
-            else names[0] if len(names) == 1
+            self.env._("any event type")
+            if not names
+            else names[0]
+            if len(names) == 1
             else self.env._("%(list)s or %(last)s", list=", ".join(names[:-1]), last=names[-1])
         )
         ordinals = {5: self.env._("5th"), 10: self.env._("10th"), 15: self.env._("15th")}
@@ -131,14 +154,19 @@ class BookmeAutomation(models.Model):
             "approved": self.env._("When a request for %(types)s is approved", types=types),
             "declined": self.env._("When a request for %(types)s is declined", types=types),
             "first_checkin": self.env._(
-                "When a client is checked in for the first time in %(types)s", types=types),
+                "When a client is checked in for the first time in %(types)s", types=types
+            ),
             "nth_checkin": self.env._(
                 "When a client is checked in for the %(nth)s time in %(types)s",
-                nth=ordinals.get(nth, nth), types=types),
+                nth=ordinals.get(nth, nth),
+                types=types,
+            ),
             "checkin": self.env._("When a client is checked in to %(types)s", types=types),
             "last_checkin_days_ago": self.env._(
                 "When a client was last checked in to %(types)s %(days)s days ago",
-                types=types, days=self.days),
+                types=types,
+                days=self.days,
+            ),
             "session_start": self.env._("When a session of %(types)s starts", types=types),
             "session_end": self.env._("When a session of %(types)s ends", types=types),
         }
@@ -162,10 +190,12 @@ class BookmeAutomation(models.Model):
         if self.action == "email_client":
             parts.append(self.env._("email the client '%(template)s'", template=template))
         elif self.action == "email_staff":
-            staff = (", ".join(self.staff_user_ids.mapped("name"))
-                     or self.env._("(no staff chosen)"))
-            parts.append(self.env._("email %(staff)s '%(template)s' and notify them in Odoo",
-                                    staff=staff, template=template))
+            staff = ", ".join(self.staff_user_ids.mapped("name")) or self.env._("(no staff chosen)")
+            parts.append(
+                self.env._(
+                    "email %(staff)s '%(template)s' and notify them in Odoo", staff=staff, template=template
+                )
+            )
         else:
             parts.append(self.env._("schedule an activity for the host"))
         if self.once_per_client:
@@ -180,16 +210,18 @@ class BookmeAutomation(models.Model):
                 warning = self.env._(
                     "Book Me already emails every client a confirmation when they book. "
                     "This rule sends a second email: use it for something else (a "
-                    "welcome pack, directions) or choose another trigger.")
+                    "welcome pack, directions) or choose another trigger."
+                )
             elif rule.action == "email_client" and rule.trigger == "cancelled":
                 warning = self.env._(
                     "Book Me already emails every client when a booking is cancelled. "
-                    "This rule sends a second email on top of that one.")
-            elif rule.action == "email_client" and rule.trigger in (
-                    "requested", "approved", "declined"):
+                    "This rule sends a second email on top of that one."
+                )
+            elif rule.action == "email_client" and rule.trigger in ("requested", "approved", "declined"):
                 warning = self.env._(
                     "Book Me already emails the client when their request is received, "
-                    "approved or declined. This rule sends a second email on top of that one.")
+                    "approved or declined. This rule sends a second email on top of that one."
+                )
             rule.duplicate_warning = warning
 
     # --- Checks ----------------------------------------------------------------------------
@@ -208,9 +240,12 @@ class BookmeAutomation(models.Model):
     def _check_owner_types(self):
         for rule in self:
             if rule.user_id and rule.event_type_ids.sudo().user_id - rule.user_id:
-                raise ValidationError(self.env._(
-                    "A rule owned by %(user)s can only name their own event types.",
-                    user=rule.user_id.name))
+                raise ValidationError(
+                    self.env._(
+                        "A rule owned by %(user)s can only name their own event types.",
+                        user=rule.user_id.name,
+                    )
+                )
 
     # --- Life cycle ------------------------------------------------------------------------
 
@@ -227,7 +262,8 @@ class BookmeAutomation(models.Model):
             asleep = self.filtered(lambda r: not r.active)
             if asleep:
                 super(BookmeAutomation, asleep).write(
-                    {"armed_at": fields.Datetime.now(), "scanned_until": False})
+                    {"armed_at": fields.Datetime.now(), "scanned_until": False}
+                )
         return super().write(vals)
 
     def action_open_logs(self):
@@ -305,8 +341,7 @@ class BookmeAutomation(models.Model):
         if lo:
             domain &= Domain(moment, ">", as_naive(lo))
         bookings = self.env["bookme.booking"].sudo().search(domain)
-        return au.session_occasions(
-            engine_rule, [b._bookme_engine_booking() for b in bookings], since, now)
+        return au.session_occasions(engine_rule, [b._bookme_engine_booking() for b in bookings], since, now)
 
     def _bookme_absences(self, engine_rule, now):
         since = as_utc(self.scanned_until) if self.scanned_until else None
@@ -325,5 +360,4 @@ class BookmeAutomation(models.Model):
         if lo:
             later &= Domain("checkin_date", ">", as_naive(lo))
         bookings = Booking.search(later)
-        return au.absence_occasions(
-            engine_rule, [b._bookme_engine_booking() for b in bookings], since, now)
+        return au.absence_occasions(engine_rule, [b._bookme_engine_booking() for b in bookings], since, now)

@@ -31,8 +31,7 @@ class BookmeAutomationLog(models.Model):
     _order = "due_at desc, id desc"
     _rec_name = "automation_id"
 
-    automation_id = fields.Many2one("bookme.automation", required=True,
-                                    index=True, ondelete="cascade")
+    automation_id = fields.Many2one("bookme.automation", required=True, index=True, ondelete="cascade")
     booking_id = fields.Many2one("bookme.booking", index=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", "Client", index=True, ondelete="cascade")
     host_id = fields.Many2one(related="booking_id.user_id", string="Host")
@@ -42,7 +41,10 @@ class BookmeAutomationLog(models.Model):
     executed_at = fields.Datetime("Run At", readonly=True)
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Done"), ("failed", "Failed"), ("skipped", "Skipped")],
-        required=True, default="pending", readonly=True, index=True,
+        required=True,
+        default="pending",
+        readonly=True,
+        index=True,
     )
     attempts = fields.Integer(readonly=True)
     error = fields.Text(readonly=True)
@@ -65,20 +67,32 @@ class BookmeAutomationLog(models.Model):
         now = fields.Datetime.now()
         uid = self.env.uid
         rows = [
-            SQL("(%s, %s, %s, %s, %s, %s, 'pending', 0, %s, %s, %s, %s)",
-                rule.id, o.booking_id, o.partner_id, rule.trigger, o.key,
-                as_naive(o.due_at), uid, now, uid, now)
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, 'pending', 0, %s, %s, %s, %s)",
+                rule.id,
+                o.booking_id,
+                o.partner_id,
+                rule.trigger,
+                o.key,
+                as_naive(o.due_at),
+                uid,
+                now,
+                uid,
+                now,
+            )
             for o in occasions
         ]
-        self.env.cr.execute(SQL(
-            """INSERT INTO bookme_automation_log
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO bookme_automation_log
                    (automation_id, booking_id, partner_id, trigger, occasion_key, due_at,
                     state, attempts, create_uid, create_date, write_uid, write_date)
                VALUES %s
                ON CONFLICT (automation_id, occasion_key) WHERE state != 'skipped' DO NOTHING
                RETURNING id""",
-            SQL(", ").join(rows),
-        ))
+                SQL(", ").join(rows),
+            )
+        )
         logs = self.browse(row[0] for row in self.env.cr.fetchall())
         # Rows written in SQL: what the ORM holds of the runs' lists is out of date.
         self.env["bookme.automation"].invalidate_model(["log_ids", "log_count"])
@@ -104,10 +118,13 @@ class BookmeAutomationLog(models.Model):
             return records
         try:
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(SQL(
-                    "SELECT id FROM %s WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED",
-                    SQL.identifier(records._table), tuple(records.ids),
-                ))
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED",
+                        SQL.identifier(records._table),
+                        tuple(records.ids),
+                    )
+                )
                 return records.browse(row[0] for row in self.env.cr.fetchall())
         except CONCURRENT:
             return records.browse()
@@ -124,12 +141,15 @@ class BookmeAutomationLog(models.Model):
             self.env.flush_all()
             try:
                 with self.env.cr.savepoint(flush=False):
-                    self.env.cr.execute(SQL(
-                        """SELECT id FROM bookme_automation_log
+                    self.env.cr.execute(
+                        SQL(
+                            """SELECT id FROM bookme_automation_log
                             WHERE state = 'pending' AND due_at <= %s
                          ORDER BY due_at, id LIMIT %s FOR UPDATE SKIP LOCKED""",
-                        as_naive(now), batch_size,
-                    ))
+                            as_naive(now),
+                            batch_size,
+                        )
+                    )
                     ids = [row[0] for row in self.env.cr.fetchall()]
             except CONCURRENT:
                 skipped_rounds += 1
@@ -141,8 +161,7 @@ class BookmeAutomationLog(models.Model):
                 return
             self.browse(ids)._bookme_execute(now)
             self.env.flush_all()
-            remaining = self.search_count([("state", "=", "pending"),
-                                           ("due_at", "<=", as_naive(now))])
+            remaining = self.search_count([("state", "=", "pending"), ("due_at", "<=", as_naive(now))])
             if not Cron._commit_progress(len(ids), remaining=remaining):
                 return
 
@@ -150,31 +169,47 @@ class BookmeAutomationLog(models.Model):
         for log in self:
             rule = log.automation_id.sudo()
             if not rule.active:
-                log.write({"state": "skipped", "executed_at": as_naive(now),
-                           "error": self.env._("The automation was switched off.")})
+                log.write(
+                    {
+                        "state": "skipped",
+                        "executed_at": as_naive(now),
+                        "error": self.env._("The automation was switched off."),
+                    }
+                )
                 continue
             if not log._bookme_still_valid(rule):
-                log.write({"state": "skipped", "executed_at": as_naive(now),
-                           "error": self.env._("No longer applies when due.")})
+                log.write(
+                    {
+                        "state": "skipped",
+                        "executed_at": as_naive(now),
+                        "error": self.env._("No longer applies when due."),
+                    }
+                )
                 continue
             try:
                 with self.env.cr.savepoint():
                     log._bookme_perform(rule)
             except Exception as exc:
-                _logger.warning("Book Me automation %s failed on booking %s: %s",
-                                rule.id, log.booking_id.id, exc)
+                _logger.warning(
+                    "Book Me automation %s failed on booking %s: %s", rule.id, log.booking_id.id, exc
+                )
                 attempts = log.attempts + 1
                 state, retry_at = au.after_failure(attempts, now)
-                log.write({
-                    "state": state, "attempts": attempts, "error": str(exc) or repr(exc),
-                    "executed_at": as_naive(now),
-                    "due_at": as_naive(retry_at) if retry_at else log.due_at,
-                })
+                log.write(
+                    {
+                        "state": state,
+                        "attempts": attempts,
+                        "error": str(exc) or repr(exc),
+                        "executed_at": as_naive(now),
+                        "due_at": as_naive(retry_at) if retry_at else log.due_at,
+                    }
+                )
                 if retry_at:
                     log._bookme_wake_cron([retry_at])
                 continue
-            log.write({"state": "done", "executed_at": as_naive(now),
-                       "attempts": log.attempts + 1, "error": False})
+            log.write(
+                {"state": "done", "executed_at": as_naive(now), "attempts": log.attempts + 1, "error": False}
+            )
 
     def _bookme_still_valid(self, rule):
         self.ensure_one()
@@ -184,9 +219,12 @@ class BookmeAutomationLog(models.Model):
         last_id = None
         if self.trigger == "last_checkin_days_ago":
             last = booking.search(
-                rule._bookme_scope_domain() & Domain("checked_in", "=", True)
+                rule._bookme_scope_domain()
+                & Domain("checked_in", "=", True)
                 & Domain("partner_id", "=", booking.partner_id.id),
-                order="checkin_date desc, id desc", limit=1)
+                order="checkin_date desc, id desc",
+                limit=1,
+            )
             last_id = last.id or None
         return au.still_valid(self.trigger, booking._bookme_engine_booking(), last_id)
 
@@ -196,23 +234,32 @@ class BookmeAutomationLog(models.Model):
         booking = self.booking_id.sudo()
         # A host's rule renders its template with the host's rights (what the host may
         # read of their own bookings), a rule for every host with the cron's.
-        template = (rule.template_id.with_user(rule.user_id) if rule.user_id
-                    else rule.template_id.sudo())
+        template = rule.template_id.with_user(rule.user_id) if rule.user_id else rule.template_id.sudo()
         if rule.action == "email_client":
-            template.send_mail(booking.id, email_values={
-                "recipient_ids": [Command.set(booking.partner_id.ids)],
-                "email_to": False, "email_cc": False,
-            })
+            template.send_mail(
+                booking.id,
+                email_values={
+                    "recipient_ids": [Command.set(booking.partner_id.ids)],
+                    "email_to": False,
+                    "email_cc": False,
+                },
+            )
         elif rule.action == "email_staff":
             partners = rule.staff_user_ids.partner_id
-            template.send_mail(booking.id, email_values={
-                "recipient_ids": [Command.set(partners.ids)],
-                "email_to": False, "email_cc": False,
-            })
+            template.send_mail(
+                booking.id,
+                email_values={
+                    "recipient_ids": [Command.set(partners.ids)],
+                    "email_to": False,
+                    "email_cc": False,
+                },
+            )
             body = template._render_field("body_html", booking.ids, compute_lang=True)[booking.id]
             subject = template._render_field("subject", booking.ids, compute_lang=True)[booking.id]
             booking.with_context(bookme_inbox_only=True).message_notify(
-                partner_ids=partners.ids, subject=subject, body=body,
+                partner_ids=partners.ids,
+                subject=subject,
+                body=body,
             )
         elif rule.action == "activity":
             booking.activity_schedule(

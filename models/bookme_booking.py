@@ -54,11 +54,20 @@ class BookmeBooking(models.Model):
 
     # event_type_id, user_id, start, stop, state: written by the booking path only.
     event_type_id = fields.Many2one(
-        "bookme.event.type", required=True, index=True, ondelete="restrict",
-        tracking=True, readonly=True,
+        "bookme.event.type",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        readonly=True,
     )
     user_id = fields.Many2one(
-        "res.users", "Host", required=True, index=True, tracking=True, ondelete="restrict",
+        "res.users",
+        "Host",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
         readonly=True,
     )
     partner_id = fields.Many2one(
@@ -84,11 +93,15 @@ class BookmeBooking(models.Model):
     )
     seats = fields.Integer(default=1, readonly=True)
     access_token = fields.Char(
-        required=True, copy=False, readonly=True, default=lambda self: secrets.token_urlsafe(32),
+        required=True,
+        copy=False,
+        readonly=True,
+        default=lambda self: secrets.token_urlsafe(32),
         groups="crm_bookme.group_bookme_user",
     )
-    calendar_event_id = fields.Many2one("calendar.event", index="btree_not_null",
-                                        ondelete="set null", copy=False)
+    calendar_event_id = fields.Many2one(
+        "calendar.event", index="btree_not_null", ondelete="set null", copy=False
+    )
     lead_id = fields.Many2one("crm.lead", index="btree_not_null", ondelete="set null")
     location_id = fields.Many2one("bookme.location", ondelete="set null")
     location_text = fields.Char("Location Details")
@@ -104,17 +117,21 @@ class BookmeBooking(models.Model):
     client_message = fields.Text("Message to the Client")
     cancel_reason = fields.Text("Cancellation Reason")
     guest_mail_failed = fields.Boolean(
-        "Guest Email Failed", readonly=True, copy=False,
+        "Guest Email Failed",
+        readonly=True,
+        copy=False,
         help="The last email to the guest could not be prepared (its template failed); "
         "the host got a note and a to-do.",
     )
     idempotency_key = fields.Char(copy=False, readonly=True)
     start_display = fields.Char(
-        "Guest's Time", compute="_compute_start_display",
+        "Guest's Time",
+        compute="_compute_start_display",
         help="The time as the guest reads it: in the guest's language and time zone.",
     )
     host_start_display = fields.Char(
-        "When", compute="_compute_host_start_display",
+        "When",
+        compute="_compute_host_start_display",
         help="The time in the host's language and time zone.",
     )
     manage_url = fields.Char("Guest Page", compute="_compute_manage_url")
@@ -157,9 +174,7 @@ class BookmeBooking(models.Model):
     @api.depends("start", "stop", "user_id.tz", "user_id.lang")
     def _compute_host_start_display(self):
         for booking in self:
-            booking.host_start_display = booking._bookme_display_for(
-                booking.user_id.lang, booking.user_id.tz
-            )
+            booking.host_start_display = booking._bookme_display_for(booking.user_id.lang, booking.user_id.tz)
 
     def _bookme_display_for(self, lang, tz):
         """The booking's time as ``"Friday 27 November 2026, 08:00 – 08:30 (Europe/Brussels)"``
@@ -184,10 +199,12 @@ class BookmeBooking(models.Model):
     def create(self, vals_list):
         """Bookings are made by the booking path only (the public pages, the API)."""
         if not self.env.su:
-            raise UserError(self.env._(
-                "Bookings are made on the booking pages: share your Book Me link, or book "
-                "from the customer's booking page."
-            ))
+            raise UserError(
+                self.env._(
+                    "Bookings are made on the booking pages: share your Book Me link, or book "
+                    "from the customer's booking page."
+                )
+            )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -195,18 +212,33 @@ class BookmeBooking(models.Model):
         reschedule...), which re-check the slot, move the calendar event and tell the
         guest. Everything else (notes, lead, check-in) is written as usual."""
         if not self.env.su and BOOKING_PATH_FIELDS.intersection(vals):
-            raise UserError(self.env._(
-                "The status, time, host and type of a booking cannot be edited directly: "
-                "use Reschedule or Cancel Booking, which check the new time and tell the "
-                "customer."
-            ))
+            raise UserError(
+                self.env._(
+                    "The status, time, host and type of a booking cannot be edited directly: "
+                    "use Reschedule or Cancel Booking, which check the new time and tell the "
+                    "customer."
+                )
+            )
         return super().write(vals)
 
     # --- The booking path ------------------------------------------------------------------
 
     @api.model
-    def _bookme_create(self, etype, start, name, email, phone=None, note=None, location=None,
-                       guest_tz=None, lang=None, idempotency_key=None, partner=None, lead=None):
+    def _bookme_create(
+        self,
+        etype,
+        start,
+        name,
+        email,
+        phone=None,
+        note=None,
+        location=None,
+        guest_tz=None,
+        lang=None,
+        idempotency_key=None,
+        partner=None,
+        lead=None,
+    ):
         """Book ``etype`` at ``start`` (aware) for a guest, or raise :class:`BookmeError`.
 
         Runs with the rights of whoever calls it (sudo for the public pages). The slot is
@@ -241,24 +273,26 @@ class BookmeBooking(models.Model):
             )
         partner = partner or self._bookme_find_or_create_partner(name, email, phone, lang, guest_tz)
         # The host follows the booking, but is told by Book Me's own email, not "assigned".
-        booking = self.with_context(mail_auto_subscribe_no_notify=True).create({
-            "event_type_id": etype.id,
-            "user_id": etype.user_id.id,
-            "partner_id": partner.id,
-            "start": as_naive(slot.start),
-            "stop": as_naive(slot.end),
-            "state": "requested" if etype.requires_approval else "confirmed",
-            "location_id": location.id if location else False,
-            "location_text": location._bookme_description() if location else False,
-            "guest_name": name,
-            "guest_email": email,
-            "guest_phone": phone,
-            "note": note,
-            "guest_tz": guest_tz or etype.user_id.tz or "UTC",
-            "lang": lang or etype.user_id.lang,
-            "idempotency_key": idempotency_key or False,
-            "lead_id": lead.id if lead else False,
-        })
+        booking = self.with_context(mail_auto_subscribe_no_notify=True).create(
+            {
+                "event_type_id": etype.id,
+                "user_id": etype.user_id.id,
+                "partner_id": partner.id,
+                "start": as_naive(slot.start),
+                "stop": as_naive(slot.end),
+                "state": "requested" if etype.requires_approval else "confirmed",
+                "location_id": location.id if location else False,
+                "location_text": location._bookme_description() if location else False,
+                "guest_name": name,
+                "guest_email": email,
+                "guest_phone": phone,
+                "note": note,
+                "guest_tz": guest_tz or etype.user_id.tz or "UTC",
+                "lang": lang or etype.user_id.lang,
+                "idempotency_key": idempotency_key or False,
+                "lead_id": lead.id if lead else False,
+            }
+        )
         if booking.state == "confirmed":
             booking._bookme_attach_calendar_event()
         booking._bookme_link_lead()
@@ -270,13 +304,16 @@ class BookmeBooking(models.Model):
         (same start, same normalized email). Another request with that key (another
         guest, another time) is refused: it must never see this guest's booking."""
         self.ensure_one()
-        if (as_naive(start) != self.start
-                or email_normalize(email or "") != email_normalize(self.guest_email or "")):
+        if as_naive(start) != self.start or email_normalize(email or "") != email_normalize(
+            self.guest_email or ""
+        ):
             raise BookmeError(
                 "idempotency_conflict",
-                self.env._("This booking request was already sent with other details "
-                           "(idempotency key already used). Check your details and send it "
-                           "again."),
+                self.env._(
+                    "This booking request was already sent with other details "
+                    "(idempotency key already used). Check your details and send it "
+                    "again."
+                ),
                 field="idempotency_key",
                 status=409,
             )
@@ -284,9 +321,7 @@ class BookmeBooking(models.Model):
 
     @api.model
     def _bookme_by_idempotency(self, etype, key):
-        return self.search(
-            [("event_type_id", "=", etype.id), ("idempotency_key", "=", key)], limit=1
-        )
+        return self.search([("event_type_id", "=", etype.id), ("idempotency_key", "=", key)], limit=1)
 
     @api.model
     def _bookme_find_or_create_partner(self, name, email, phone, lang, tz):
@@ -296,13 +331,15 @@ class BookmeBooking(models.Model):
         if partner:
             return partner
         langs = dict(self.env["res.lang"].get_installed())
-        return Partner.create({
-            "name": name,
-            "email": email,
-            "phone": phone or False,
-            "lang": lang if lang in langs else False,
-            "tz": tz or False,
-        })
+        return Partner.create(
+            {
+                "name": name,
+                "email": email,
+                "phone": phone or False,
+                "lang": lang if lang in langs else False,
+                "tz": tz or False,
+            }
+        )
 
     def _bookme_event_values(self):
         self.ensure_one()
@@ -329,23 +366,32 @@ class BookmeBooking(models.Model):
 
     def _bookme_is_google_meet(self):
         self.ensure_one()
-        return (self.location_id.location_type == "online"
-                and self.location_id.online_provider == "google_meet")
+        return (
+            self.location_id.location_type == "online" and self.location_id.online_provider == "google_meet"
+        )
 
     def _bookme_attach_calendar_event(self):
         """Put each booking in its calendar event: a new one, or, for group types, the one
         already holding that session."""
-        Event = self.env["calendar.event"].sudo().with_context(
-            no_mail_to_attendees=True, mail_create_nosubscribe=True, **{EVENT_SYNC_KEY: True}
+        Event = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(no_mail_to_attendees=True, mail_create_nosubscribe=True, **{EVENT_SYNC_KEY: True})
         )
         for booking in self:
-            shared = booking.event_type_id.kind == "group" and self.search([
-                ("id", "!=", booking.id),
-                ("event_type_id", "=", booking.event_type_id.id),
-                ("start", "=", booking.start),
-                ("state", "in", ACTIVE_STATES),
-                ("calendar_event_id", "!=", False),
-            ], limit=1).calendar_event_id
+            shared = (
+                booking.event_type_id.kind == "group"
+                and self.search(
+                    [
+                        ("id", "!=", booking.id),
+                        ("event_type_id", "=", booking.event_type_id.id),
+                        ("start", "=", booking.start),
+                        ("state", "in", ACTIVE_STATES),
+                        ("calendar_event_id", "!=", False),
+                    ],
+                    limit=1,
+                ).calendar_event_id
+            )
             if shared:
                 shared.with_context(**{EVENT_SYNC_KEY: True}).write(
                     {"partner_ids": [Command.link(booking.partner_id.id)]}
@@ -378,28 +424,36 @@ class BookmeBooking(models.Model):
         if mode == "off":
             return
         # Book Me's own host email announces the booking: no second "lead assigned" email.
-        Lead = self.env["crm.lead"].sudo().with_context(
-            mail_auto_subscribe_no_notify=True, mail_create_nosubscribe=True
+        Lead = (
+            self.env["crm.lead"]
+            .sudo()
+            .with_context(mail_auto_subscribe_no_notify=True, mail_create_nosubscribe=True)
         )
         for booking in self.filtered(lambda b: not b.lead_id):
-            lead = mode == "link" and Lead.search([
-                ("partner_id", "=", booking.partner_id.id),
-                ("active", "=", True),
-                ("won_status", "=", "pending"),
-            ], limit=1, order="id desc")
+            lead = mode == "link" and Lead.search(
+                [
+                    ("partner_id", "=", booking.partner_id.id),
+                    ("active", "=", True),
+                    ("won_status", "=", "pending"),
+                ],
+                limit=1,
+                order="id desc",
+            )
             if not lead:
-                lead = Lead.create({
-                    "name": self.env._(
-                        "%(type)s with %(name)s",
-                        type=booking.event_type_id.name,
-                        name=booking.partner_id.name,
-                    ),
-                    "partner_id": booking.partner_id.id,
-                    "user_id": booking.user_id.id,
-                    "email_from": booking.guest_email or booking.partner_id.email,
-                    "phone": booking.guest_phone or booking.partner_id.phone,
-                    "description": plaintext2html(booking.note) if booking.note else False,
-                })
+                lead = Lead.create(
+                    {
+                        "name": self.env._(
+                            "%(type)s with %(name)s",
+                            type=booking.event_type_id.name,
+                            name=booking.partner_id.name,
+                        ),
+                        "partner_id": booking.partner_id.id,
+                        "user_id": booking.user_id.id,
+                        "email_from": booking.guest_email or booking.partner_id.email,
+                        "phone": booking.guest_phone or booking.partner_id.phone,
+                        "description": plaintext2html(booking.note) if booking.note else False,
+                    }
+                )
             booking.lead_id = lead
             if booking.calendar_event_id and not booking.calendar_event_id.opportunity_id:
                 booking.calendar_event_id.opportunity_id = lead
@@ -425,9 +479,10 @@ class BookmeBooking(models.Model):
         if self.state not in ACTIVE_STATES:
             raise BookmeError(
                 "not_active",
-                self.env._("This appointment is already %(state)s.",
-                           state=dict(self._fields["state"]._description_selection(self.env))[
-                               self.state].lower()),
+                self.env._(
+                    "This appointment is already %(state)s.",
+                    state=dict(self._fields["state"]._description_selection(self.env))[self.state].lower(),
+                ),
                 status=409,
             )
 
@@ -462,11 +517,13 @@ class BookmeBooking(models.Model):
             event = booking.calendar_event_id.sudo()
             if not event:
                 continue
-            others = self.search([
-                ("id", "!=", booking.id),
-                ("calendar_event_id", "=", event.id),
-                ("state", "in", ACTIVE_STATES),
-            ])
+            others = self.search(
+                [
+                    ("id", "!=", booking.id),
+                    ("calendar_event_id", "=", event.id),
+                    ("state", "in", ACTIVE_STATES),
+                ]
+            )
             ctx_event = event.with_context(no_mail_to_attendees=True, **{EVENT_SYNC_KEY: True})
             if others:
                 if booking.partner_id not in others.partner_id:
@@ -496,8 +553,10 @@ class BookmeBooking(models.Model):
         if not (etype.active and etype.is_published and booking.user_id.bookme_enabled):
             raise BookmeError(
                 "slot_unavailable",
-                self.env._("This appointment can no longer be moved online. Please contact "
-                           "%(host)s.", host=etype.host_name or booking.user_id.name),
+                self.env._(
+                    "This appointment can no longer be moved online. Please contact %(host)s.",
+                    host=etype.host_name or booking.user_id.name,
+                ),
                 field="start",
                 status=409,
             )
@@ -510,10 +569,11 @@ class BookmeBooking(models.Model):
         except ValueError:
             start = None
         if start is None or start.tzinfo is None:
-            raise UserError(self.env._(
-                "Give the new start as an ISO 8601 time with its offset, e.g. "
-                "2030-05-31T09:00:00+02:00."
-            ))
+            raise UserError(
+                self.env._(
+                    "Give the new start as an ISO 8601 time with its offset, e.g. 2030-05-31T09:00:00+02:00."
+                )
+            )
         return start
 
     def _bookme_reschedule(self, new_start):
@@ -526,9 +586,7 @@ class BookmeBooking(models.Model):
         slot = scheduler._check_slot(booking.event_type_id, new_start, exclude_booking=booking)
         if slot:
             self.env["bookme.host.lock"]._acquire(booking.user_id)
-            slot = scheduler._check_slot(
-                booking.event_type_id, new_start, exclude_booking=booking
-            )
+            slot = scheduler._check_slot(booking.event_type_id, new_start, exclude_booking=booking)
         if not slot:
             raise BookmeError(
                 "slot_unavailable",
@@ -544,8 +602,7 @@ class BookmeBooking(models.Model):
         booking.write({"start": as_naive(slot.start), "stop": as_naive(slot.end)})
         if booking.state == "confirmed":
             booking._bookme_attach_calendar_event()
-        booking._bookme_notify("rescheduled", old_display=old_display,
-                               old_host_display=old_host_display)
+        booking._bookme_notify("rescheduled", old_display=old_display, old_host_display=old_host_display)
         return True
 
     # --- Notifications ---------------------------------------------------------------------
@@ -561,10 +618,11 @@ class BookmeBooking(models.Model):
         templates = {
             "created": ("mail_template_booking_guest_confirmed", "mail_template_booking_host_new"),
             "requested": ("mail_template_booking_guest_requested", "mail_template_booking_host_new"),
-            "cancelled": ("mail_template_booking_guest_cancelled",
-                          "mail_template_booking_host_cancelled"),
-            "rescheduled": ("mail_template_booking_guest_rescheduled",
-                            "mail_template_booking_host_rescheduled"),
+            "cancelled": ("mail_template_booking_guest_cancelled", "mail_template_booking_host_cancelled"),
+            "rescheduled": (
+                "mail_template_booking_guest_rescheduled",
+                "mail_template_booking_host_rescheduled",
+            ),
         }
         for booking in self.sudo():
             key = "requested" if what == "created" and booking.state == "requested" else what
@@ -605,9 +663,7 @@ class BookmeBooking(models.Model):
         email_values = {"attachment_ids": [Command.link(attachment.id)]} if attachment else None
         try:
             with self.env.cr.savepoint():
-                template.sudo().with_context(**render_ctx).send_mail(
-                    self.id, email_values=email_values
-                )
+                template.sudo().with_context(**render_ctx).send_mail(self.id, email_values=email_values)
         except psycopg2.errors.SerializationFailure:
             raise
         except Exception as exc:  # a broken template must never lose a booking
@@ -628,17 +684,27 @@ class BookmeBooking(models.Model):
             'The email "%(template)s" of this booking could not be prepared (%(error)s). '
             "The booking is saved all the same; have the template fixed in Settings > "
             "Technical > Email Templates.",
-            template=template.name, error=str(error)[:300] or type(error).__name__,
+            template=template.name,
+            error=str(error)[:300] or type(error).__name__,
         )
         if guest:
-            body = booking.env._("%(problem)s %(guest)s was not emailed: let them know yourself.",
-                                 problem=body, guest=booking.partner_id.name)
+            body = booking.env._(
+                "%(problem)s %(guest)s was not emailed: let them know yourself.",
+                problem=body,
+                guest=booking.partner_id.name,
+            )
         booking.message_post(
-            body=body, subject=summary, message_type="comment", subtype_xmlid="mail.mt_note",
+            body=body,
+            subject=summary,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
             author_id=booking.env.ref("base.partner_root").id,
         )
         booking.activity_schedule(
-            "mail.mail_activity_data_todo", summary=summary, note=body, user_id=booking.user_id.id,
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=body,
+            user_id=booking.user_id.id,
         )
 
     def _bookme_inbox_notice(self, what):
@@ -672,9 +738,17 @@ class BookmeBooking(models.Model):
         Returns False when the outgoing mail server is missing or failing; the emails then
         stay queued (the mail cron retries them) and the booking is kept either way.
         """
-        mails = self.env["mail.mail"].sudo().search([
-            ("model", "=", self._name), ("res_id", "in", self.ids), ("state", "=", "outgoing"),
-        ])
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("state", "=", "outgoing"),
+                ]
+            )
+        )
         if not mails:
             return True
         try:
@@ -690,11 +764,18 @@ class BookmeBooking(models.Model):
         (the mail server was missing or failing when we tried to send it right away), or
         it could not be prepared at all (its template failed)."""
         self.ensure_one()
-        return self.sudo().guest_mail_failed or bool(self.env["mail.mail"].sudo().search_count([
-            ("model", "=", self._name), ("res_id", "=", self.id),
-            ("recipient_ids", "in", self.partner_id.ids),
-            ("state", "in", ("outgoing", "exception")),
-        ]))
+        return self.sudo().guest_mail_failed or bool(
+            self.env["mail.mail"]
+            .sudo()
+            .search_count(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("recipient_ids", "in", self.partner_id.ids),
+                    ("state", "in", ("outgoing", "exception")),
+                ]
+            )
+        )
 
     # --- Calendar file -------------------------------------------------------------------
 
@@ -717,17 +798,26 @@ class BookmeBooking(models.Model):
         guest = booking.guest_name or booking.partner_id.name
         event.add("summary", " – ".join(filter(None, [booking.event_type_id.name, guest])))
         event.add("sequence", int(booking.write_date.timestamp()) if booking.write_date else 0)
-        event.add("status", "CANCELLED" if cancelled else
-                  "TENTATIVE" if booking.state == "requested" else "CONFIRMED")
+        event.add(
+            "status",
+            "CANCELLED" if cancelled else "TENTATIVE" if booking.state == "requested" else "CONFIRMED",
+        )
         location = booking.location_text or ""
         if booking.calendar_event_id.videocall_location:
             location = f"{location} {booking.calendar_event_id.videocall_location}".strip()
         if location:
             event.add("location", location)
-        description = "\n".join(filter(None, [
-            booking.event_type_id.name, location, booking.note,
-            self.env._("Manage your booking: %(url)s", url=booking.manage_url),
-        ]))
+        description = "\n".join(
+            filter(
+                None,
+                [
+                    booking.event_type_id.name,
+                    location,
+                    booking.note,
+                    self.env._("Manage your booking: %(url)s", url=booking.manage_url),
+                ],
+            )
+        )
         event.add("description", description)
         event.add("url", booking.manage_url)
         host = booking.user_id
@@ -744,13 +834,19 @@ class BookmeBooking(models.Model):
 
     def _bookme_ics_attachment(self):
         self.ensure_one()
-        return self.env["ir.attachment"].sudo().create({
-            "name": "appointment.ics",
-            "raw": self._bookme_ics(),
-            "mimetype": "text/calendar",
-            "res_model": self._name,
-            "res_id": self.id,
-        })
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": "appointment.ics",
+                    "raw": self._bookme_ics(),
+                    "mimetype": "text/calendar",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
 
     # --- Presentation ------------------------------------------------------------------------
 
@@ -765,7 +861,6 @@ class BookmeBooking(models.Model):
             "end": as_utc(self.stop).astimezone(zone).isoformat(),
             "manage_url": self.manage_url,
         }
-
 
     def _bookme_videocall_url(self):
         """The event's video call address if it is a web address (a link), else False."""
@@ -815,7 +910,6 @@ class BookmeBooking(models.Model):
             "context": {"default_booking_id": self.id},
         }
 
-
     # --- Following the calendar event ----------------------------------------------------
 
     def _bookme_event_moved(self):
@@ -830,8 +924,7 @@ class BookmeBooking(models.Model):
             old_display = booking.start_display
             old_host_display = booking.host_start_display
             booking.write({"start": event.start, "stop": event.stop})
-            booking._bookme_notify("rescheduled", old_display=old_display,
-                                   old_host_display=old_host_display)
+            booking._bookme_notify("rescheduled", old_display=old_display, old_host_display=old_host_display)
 
     def _bookme_event_removed(self, deleted=False):
         """The booking's calendar event was archived or deleted: the booking is cancelled

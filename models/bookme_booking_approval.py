@@ -31,7 +31,8 @@ class BookmeBookingApproval(models.Model):
     decided_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     decision_date = fields.Datetime(readonly=True, copy=False)
     expired = fields.Boolean(
-        readonly=True, copy=False,
+        readonly=True,
+        copy=False,
         help="Declined by Book Me: nobody answered the request before its start.",
     )
     # Read by the calendar view: pending requests hatched, declined/cancelled struck out.
@@ -46,8 +47,9 @@ class BookmeBookingApproval(models.Model):
 
     # --- Public actions (RPC and buttons) --------------------------------------------------
 
-    def action_bookme_approve(self, new_start=None, new_user_id=None, internal_note=None,
-                              message=None, notify=True):
+    def action_bookme_approve(
+        self, new_start=None, new_user_id=None, internal_note=None, message=None, notify=True
+    ):
         """Approve requests: ``requested`` -> ``confirmed``, with a calendar event.
 
         With ``new_start`` (ISO 8601 with offset, or an aware datetime) and/or
@@ -82,14 +84,15 @@ class BookmeBookingApproval(models.Model):
     def action_approve_wizard(self):
         self.ensure_one()
         self.check_access("write")
-        return self._bookme_wizard_action("bookme.booking.approve",
-                                          self.env._("Approve with Reschedule"),
-                                          {"default_booking_id": self.id})
+        return self._bookme_wizard_action(
+            "bookme.booking.approve", self.env._("Approve with Reschedule"), {"default_booking_id": self.id}
+        )
 
     def action_decline_wizard(self):
         self.check_access("write")
-        return self._bookme_wizard_action("bookme.booking.decline", self.env._("Decline"),
-                                          {"default_booking_ids": self.ids})
+        return self._bookme_wizard_action(
+            "bookme.booking.decline", self.env._("Decline"), {"default_booking_ids": self.ids}
+        )
 
     def _bookme_wizard_action(self, model, name, context):
         return {
@@ -107,10 +110,13 @@ class BookmeBookingApproval(models.Model):
         self.ensure_one()
         if self.state != "requested":
             state = dict(self._fields["state"]._description_selection(self.env))[self.state]
-            raise UserError(self.env._(
-                "%(booking)s is not waiting for approval any more (it is %(state)s).",
-                booking=self.display_name, state=state.lower(),
-            ))
+            raise UserError(
+                self.env._(
+                    "%(booking)s is not waiting for approval any more (it is %(state)s).",
+                    booking=self.display_name,
+                    state=state.lower(),
+                )
+            )
 
     @api.model
     def _bookme_parse_new_start(self, value):
@@ -122,10 +128,11 @@ class BookmeBookingApproval(models.Model):
             except ValueError:
                 start = None
         if start is None or start.tzinfo is None:
-            raise UserError(self.env._(
-                "The new time must be an ISO 8601 time with its offset, e.g. "
-                "2030-01-07T09:00:00+01:00."
-            ))
+            raise UserError(
+                self.env._(
+                    "The new time must be an ISO 8601 time with its offset, e.g. 2030-01-07T09:00:00+01:00."
+                )
+            )
         return start.astimezone(timezone.utc)
 
     @api.model
@@ -135,11 +142,10 @@ class BookmeBookingApproval(models.Model):
             user = self.env["res.users"].sudo().browse(int(user_id)).exists()
         except (TypeError, ValueError):
             user = self.env["res.users"]
-        if not (user and user.active and user.bookme_enabled
-                and user.has_group("crm_bookme.group_bookme_user")):
-            raise UserError(self.env._(
-                "Choose a staff member who uses Book Me (Preferences → Book Me)."
-            ))
+        if not (
+            user and user.active and user.bookme_enabled and user.has_group("crm_bookme.group_bookme_user")
+        ):
+            raise UserError(self.env._("Choose a staff member who uses Book Me (Preferences → Book Me)."))
         return user
 
     @api.model
@@ -149,8 +155,9 @@ class BookmeBookingApproval(models.Model):
         if not isinstance(value, str):
             raise UserError(self.env._("%(label)s must be text.", label=label))
         if len(value) > MAX_TEXT:
-            raise UserError(self.env._("%(label)s is too long (at most %(max)s characters).",
-                                       label=label, max=MAX_TEXT))
+            raise UserError(
+                self.env._("%(label)s is too long (at most %(max)s characters).", label=label, max=MAX_TEXT)
+            )
         return value.strip() or None
 
     # --- Transitions -----------------------------------------------------------------------
@@ -160,9 +167,7 @@ class BookmeBookingApproval(models.Model):
         :meth:`_bookme_on_transition` with the state each booking had. Runs in sudo."""
         for booking in self:
             old_state = booking.state
-            booking.with_context(mail_auto_subscribe_no_notify=True).write(
-                {**(vals or {}), "state": state}
-            )
+            booking.with_context(mail_auto_subscribe_no_notify=True).write({**(vals or {}), "state": state})
             booking._bookme_on_transition(old_state)
 
     def _bookme_on_transition(self, old_state):
@@ -181,30 +186,39 @@ class BookmeBookingApproval(models.Model):
         host = new_user or old_host
         start = start or as_utc(self.start)
         if host != old_host and etype.kind == "group":
-            raise UserError(self.env._(
-                "A group session belongs to its host: approve this seat without changing the "
-                "staff member."
-            ))
+            raise UserError(
+                self.env._(
+                    "A group session belongs to its host: approve this seat without changing the "
+                    "staff member."
+                )
+            )
         scheduler = self.env["bookme.scheduler"]
         if start <= scheduler._now():
-            raise UserError(self.env._(
-                "This time has passed. Approve the request at another time (Approve with "
-                "Reschedule) or decline it."
-            ))
+            raise UserError(
+                self.env._(
+                    "This time has passed. Approve the request at another time (Approve with "
+                    "Reschedule) or decline it."
+                )
+            )
         self.env["bookme.host.lock"]._acquire(host)
-        slot = scheduler._check_slot(etype, start, seats=self.seats, exclude_booking=self,
-                                     host=host, host_decision=True)
+        slot = scheduler._check_slot(
+            etype, start, seats=self.seats, exclude_booking=self, host=host, host_decision=True
+        )
         if not slot:
             if start == as_utc(self.start) and host == old_host:
-                raise UserError(self.env._(
-                    "This time is no longer free: another booking or a meeting holds it now. "
-                    "Approve the request at another time (Approve with Reschedule) or decline it."
-                ))
-            raise UserError(self.env._(
-                "%(host)s is not free at %(time)s. Choose one of the free times offered.",
-                host=host.name,
-                time=format_datetime(self.env, as_naive(start), tz=host.tz or "UTC"),
-            ))
+                raise UserError(
+                    self.env._(
+                        "This time is no longer free: another booking or a meeting holds it now. "
+                        "Approve the request at another time (Approve with Reschedule) or decline it."
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "%(host)s is not free at %(time)s. Choose one of the free times offered.",
+                    host=host.name,
+                    time=format_datetime(self.env, as_naive(start), tz=host.tz or "UTC"),
+                )
+            )
         old_display = self.start_display
         moved = as_naive(slot.start) != self.start or host != old_host
         vals = {
@@ -224,18 +238,21 @@ class BookmeBookingApproval(models.Model):
         self.activity_feedback([REQUEST_ACTIVITY], feedback=self.env._("Approved"))
         self.message_post(
             body=self.env._("Approved at a new time (it was %(old)s).", old=old_display)
-            if moved else self.env._("Approved."),
+            if moved
+            else self.env._("Approved."),
             subtype_xmlid="mail.mt_note",
         )
         ctx = {"old_display": old_display if moved else False, "bookme_message": message}
         if notify:
-            template = ("mail_template_booking_guest_approved_moved" if moved
-                        else "mail_template_booking_guest_approved")
+            template = (
+                "mail_template_booking_guest_approved_moved"
+                if moved
+                else "mail_template_booking_guest_approved"
+            )
             self.with_context(**ctx)._bookme_send_template(template, ics=True)
         if host != self.env.user:
             self.with_context(**ctx)._bookme_send_template("mail_template_booking_host_new")
-            self._bookme_approval_notice(self.env._("Booking approved: %(name)s",
-                                                    name=self.display_name))
+            self._bookme_approval_notice(self.env._("Booking approved: %(name)s", name=self.display_name))
 
     def _bookme_decline(self, message, notify, expired=False):
         self.ensure_one()
@@ -249,22 +266,21 @@ class BookmeBookingApproval(models.Model):
         self._bookme_set_state("declined", vals)
         if expired:
             self.activity_unlink([REQUEST_ACTIVITY])
-            self.message_post(body=self.env._("Expired: nobody answered the request before "
-                                              "its start."), subtype_xmlid="mail.mt_note")
+            self.message_post(
+                body=self.env._("Expired: nobody answered the request before its start."),
+                subtype_xmlid="mail.mt_note",
+            )
         else:
             self.activity_feedback([REQUEST_ACTIVITY], feedback=self.env._("Declined"))
             self.message_post(body=self.env._("Declined."), subtype_xmlid="mail.mt_note")
         if notify:
             self.with_context(bookme_message=message)._bookme_send_template(
-                "mail_template_booking_guest_expired" if expired
-                else "mail_template_booking_guest_declined"
+                "mail_template_booking_guest_expired" if expired else "mail_template_booking_guest_declined"
             )
         if expired:
-            self._bookme_approval_notice(self.env._("Request expired: %(name)s",
-                                                    name=self.display_name))
+            self._bookme_approval_notice(self.env._("Request expired: %(name)s", name=self.display_name))
         elif self.user_id != self.env.user:
-            self._bookme_approval_notice(self.env._("Request declined: %(name)s",
-                                                    name=self.display_name))
+            self._bookme_approval_notice(self.env._("Request declined: %(name)s", name=self.display_name))
 
     # --- Notices -----------------------------------------------------------------------------
 
@@ -296,8 +312,9 @@ class BookmeBookingApproval(models.Model):
         """An Odoo inbox notice to the booking's host about a decision someone else (or the
         expiry) made."""
         self.ensure_one()
-        start = format_datetime(self.with_context(lang=self.user_id.lang).env, self.start,
-                                tz=self.user_id.tz or "UTC")
+        start = format_datetime(
+            self.with_context(lang=self.user_id.lang).env, self.start, tz=self.user_id.tz or "UTC"
+        )
         record = self.calendar_event_id or self
         record.sudo().with_context(bookme_inbox_only=True).message_notify(
             partner_ids=self.user_id.partner_id.ids,
@@ -322,7 +339,4 @@ class BookmeBookingApproval(models.Model):
             for booking in batch:
                 booking._bookme_decline(None, notify=True, expired=True)
             if in_cron:
-                self.env["ir.cron"]._commit_progress(
-                    len(batch), remaining=Booking.search_count(domain)
-                )
-
+                self.env["ir.cron"]._commit_progress(len(batch), remaining=Booking.search_count(domain))

@@ -14,13 +14,15 @@ class BookmeBooking(models.Model):
 
     _inherit = "bookme.booking"
 
-    automation_log_ids = fields.One2many("bookme.automation.log", "booking_id",
-                                         "Automation Runs")
+    automation_log_ids = fields.One2many("bookme.automation.log", "booking_id", "Automation Runs")
     automation_log_count = fields.Integer(compute="_compute_automation_log_count")
 
     def _compute_automation_log_count(self):
-        counts = dict(self.env["bookme.automation.log"]._read_group(
-            [("booking_id", "in", self.ids)], ["booking_id"], ["__count"]))
+        counts = dict(
+            self.env["bookme.automation.log"]._read_group(
+                [("booking_id", "in", self.ids)], ["booking_id"], ["__count"]
+            )
+        )
         for booking in self:
             booking.automation_log_count = counts.get(booking, 0)
 
@@ -59,11 +61,9 @@ class BookmeBooking(models.Model):
         bookings = self.sudo()
         if what == "created":
             bookings._bookme_automation_booked()
-            bookings.filtered(lambda b: b.state == "requested")._bookme_automation_occasions(
-                "requested")
+            bookings.filtered(lambda b: b.state == "requested")._bookme_automation_occasions("requested")
         elif what == "cancelled":
-            bookings.filtered(lambda b: b.state == "cancelled")._bookme_automation_occasions(
-                "cancelled")
+            bookings.filtered(lambda b: b.state == "cancelled")._bookme_automation_occasions("cancelled")
         elif what == "rescheduled":
             bookings._bookme_automation_wake_sessions()
         return result
@@ -105,8 +105,9 @@ class BookmeBooking(models.Model):
             if what in au.BOOKING_TRIGGERS:
                 occasions = au.on_booking_event(engine_rules, what, current, now)
             else:
-                occasions = au.on_checkin(engine_rules, current,
-                                          histories.get(booking.partner_id.id, [current]))
+                occasions = au.on_checkin(
+                    engine_rules, current, histories.get(booking.partner_id.id, [current])
+                )
             for occasion in occasions:
                 found[occasion.rule_id].append(occasion)
         Log = self.env["bookme.automation.log"].sudo()
@@ -117,7 +118,8 @@ class BookmeBooking(models.Model):
     def _bookme_checkin_histories(self):
         """Every checked-in booking of these bookings' clients, by client (one query)."""
         bookings = self.sudo().search(
-            Domain("partner_id", "in", self.partner_id.ids) & Domain("checked_in", "=", True))
+            Domain("partner_id", "in", self.partner_id.ids) & Domain("checked_in", "=", True)
+        )
         histories = defaultdict(list)
         for booking in bookings:
             histories[booking.partner_id.id].append(booking._bookme_engine_booking())
@@ -125,17 +127,19 @@ class BookmeBooking(models.Model):
 
     def _bookme_automation_wake_sessions(self):
         """Wake the cron when session rules covering these bookings come due."""
-        rules = self.env["bookme.automation"]._bookme_active_rules(
-            ("session_start", "session_end"))
+        rules = self.env["bookme.automation"]._bookme_active_rules(("session_start", "session_end"))
         if not rules or not self:
             return
         engine_rules = [rule._bookme_engine_rule() for rule in rules]
         now = as_utc(fields.Datetime.now())
-        moments = sorted({
-            moment for booking in self.sudo()
-            for moment in au.session_wakeups(engine_rules, booking._bookme_engine_booking())
-            if moment > now
-        })
+        moments = sorted(
+            {
+                moment
+                for booking in self.sudo()
+                for moment in au.session_wakeups(engine_rules, booking._bookme_engine_booking())
+                if moment > now
+            }
+        )
         cron = self.env.ref("crm_bookme.ir_cron_bookme_automations", raise_if_not_found=False)
         if cron and moments:
             cron.sudo()._trigger([as_naive(m) for m in moments])

@@ -16,8 +16,7 @@ class BookmeBooking(models.Model):
 
     _inherit = "bookme.booking"
 
-    no_show = fields.Boolean("No-show", readonly=True, tracking=True,
-                             help="The client did not come.")
+    no_show = fields.Boolean("No-show", readonly=True, tracking=True, help="The client did not come.")
 
     def write(self, vals):
         """``checked_in`` written directly (RPC, import): the check-in time follows and the
@@ -32,8 +31,9 @@ class BookmeBooking(models.Model):
             self.check_access("write")
             changed = changed.sudo().with_context(**{CHECKIN_KEY: True})
             if checking_in:
-                changed.write({"checkin_date": vals.get("checkin_date") or fields.Datetime.now(),
-                               "no_show": False})
+                changed.write(
+                    {"checkin_date": vals.get("checkin_date") or fields.Datetime.now(), "no_show": False}
+                )
                 changed._bookme_automation_occasions("checkin")
             else:
                 changed.write({"checkin_date": False})
@@ -44,12 +44,15 @@ class BookmeBooking(models.Model):
         bookings that take place (the caller's access was checked)."""
         for booking in self:
             if booking.state not in ("confirmed", "done"):
-                raise UserError(self.env._(
-                    "Only confirmed bookings take attendance: %(booking)s is %(state)s.",
-                    booking=booking.display_name,
-                    state=dict(booking._fields["state"]._description_selection(self.env))[
-                        booking.state].lower(),
-                ))
+                raise UserError(
+                    self.env._(
+                        "Only confirmed bookings take attendance: %(booking)s is %(state)s.",
+                        booking=booking.display_name,
+                        state=dict(booking._fields["state"]._description_selection(self.env))[
+                            booking.state
+                        ].lower(),
+                    )
+                )
 
     def action_bookme_check_in(self):
         """The client came: checked in now (clears a no-show). Check-in automations
@@ -59,12 +62,16 @@ class BookmeBooking(models.Model):
         now = fields.Datetime.now()
         for booking in self:
             if booking.start - CHECKIN_EARLY > now:
-                raise UserError(self.env._(
-                    "%(booking)s starts later: clients can be checked in from one hour "
-                    "before the start.", booking=booking.display_name))
+                raise UserError(
+                    self.env._(
+                        "%(booking)s starts later: clients can be checked in from one hour before the start.",
+                        booking=booking.display_name,
+                    )
+                )
         todo = self.filtered(lambda b: not b.checked_in)
         todo.sudo().with_context(**{CHECKIN_KEY: True}).write(
-            {"checked_in": True, "checkin_date": now, "no_show": False})
+            {"checked_in": True, "checkin_date": now, "no_show": False}
+        )
         # Queued for the cron (models/bookme_booking_automation.py), sent after the commit.
         todo.sudo()._bookme_automation_occasions("checkin")
         return True
@@ -75,7 +82,8 @@ class BookmeBooking(models.Model):
         self.check_access("write")
         self._bookme_check_attendance()
         self.filtered("checked_in").sudo().with_context(**{CHECKIN_KEY: True}).write(
-            {"checked_in": False, "checkin_date": False})
+            {"checked_in": False, "checkin_date": False}
+        )
         return True
 
     def action_bookme_mark_no_show(self):
@@ -85,13 +93,18 @@ class BookmeBooking(models.Model):
         now = fields.Datetime.now()
         for booking in self:
             if booking.start > now:
-                raise UserError(self.env._(
-                    "%(booking)s has not started yet: it cannot be a no-show.",
-                    booking=booking.display_name))
+                raise UserError(
+                    self.env._(
+                        "%(booking)s has not started yet: it cannot be a no-show.",
+                        booking=booking.display_name,
+                    )
+                )
             if booking.checked_in:
-                raise UserError(self.env._(
-                    "%(booking)s is checked in: undo the check-in first.",
-                    booking=booking.display_name))
+                raise UserError(
+                    self.env._(
+                        "%(booking)s is checked in: undo the check-in first.", booking=booking.display_name
+                    )
+                )
         self.sudo().write({"no_show": True})
         return True
 

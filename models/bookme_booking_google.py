@@ -30,13 +30,18 @@ class BookmeBooking(models.Model):
 
     google_event_id = fields.Char("Google Event ID", readonly=True, copy=False)
     google_calendar_id = fields.Many2one(
-        "bookme.google.calendar", "Written to Google Calendar", readonly=True, copy=False,
+        "bookme.google.calendar",
+        "Written to Google Calendar",
+        readonly=True,
+        copy=False,
         ondelete="set null",
     )
     google_retry = fields.Boolean(
-        "Google Calendar Pending", readonly=True, copy=False, index="btree_not_null",
-        help="Google Calendar could not be updated for this booking yet; it is retried "
-        "automatically.",
+        "Google Calendar Pending",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Google Calendar could not be updated for this booking yet; it is retried automatically.",
     )
     google_notified = fields.Boolean(readonly=True, copy=False)
 
@@ -50,8 +55,7 @@ class BookmeBooking(models.Model):
 
     def _bookme_event_values(self):
         vals = super()._bookme_event_values()
-        if (self.event_type_id._bookme_google_calendar()
-                and "need_sync" in self.env["calendar.event"]._fields):
+        if self.event_type_id._bookme_google_calendar() and "need_sync" in self.env["calendar.event"]._fields:
             # Book Me writes this booking to the chosen calendar: Odoo's own sync must not
             # write it to the primary calendar as well.
             vals["need_sync"] = False
@@ -90,12 +94,19 @@ class BookmeBooking(models.Model):
         self.ensure_one()
         guest = self.guest_name or self.partner_id.name
         email = self.guest_email or self.partner_id.email
-        location = " ".join(filter(None, [self.location_text,
-                                          self.calendar_event_id.videocall_location or ""]))
-        description = "\n".join(filter(None, [
-            html2plaintext(self.event_type_id.description or "").strip(), self.note,
-            self.env._("Booked through Book Me: %(url)s", url=self.manage_url),
-        ]))
+        location = " ".join(
+            filter(None, [self.location_text, self.calendar_event_id.videocall_location or ""])
+        )
+        description = "\n".join(
+            filter(
+                None,
+                [
+                    html2plaintext(self.event_type_id.description or "").strip(),
+                    self.note,
+                    self.env._("Booked through Book Me: %(url)s", url=self.manage_url),
+                ],
+            )
+        )
         payload = {
             "summary": " – ".join(filter(None, [self.event_type_id.name, guest])),
             "start": _google_time(self.start),
@@ -135,8 +146,7 @@ class BookmeBooking(models.Model):
                 return
         current = self.google_calendar_id
         if self.google_event_id and current and current != wanted:
-            current.account_id._google_call("delete_event", current.google_id,
-                                            self.google_event_id)
+            current.account_id._google_call("delete_event", current.google_id, self.google_event_id)
             self.write({"google_event_id": False, "google_calendar_id": False})
         elif self.google_event_id and not current:
             self.write({"google_event_id": False})
@@ -154,8 +164,12 @@ class BookmeBooking(models.Model):
         """Mark the booking for the retry cron; tell the host once (note and to-do, in the
         host's language) until Google answers again."""
         self.ensure_one()
-        _logger.warning("Book Me: Google Calendar update of booking %s failed: %s",
-                        self.id, error, exc_info=not hasattr(error, "kind"))
+        _logger.warning(
+            "Book Me: Google Calendar update of booking %s failed: %s",
+            self.id,
+            error,
+            exc_info=not hasattr(error, "kind"),
+        )
         booking = self.sudo().with_context(lang=self.user_id.lang or self.env.lang)
         notify = not booking.google_notified
         booking.write({"google_retry": True, "google_notified": True})
@@ -169,19 +183,25 @@ class BookmeBooking(models.Model):
             reason=reason,
         )
         booking.message_post(
-            body=body, subject=summary, message_type="comment", subtype_xmlid="mail.mt_note",
+            body=body,
+            subject=summary,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
             author_id=booking.env.ref("base.partner_root").id,
         )
         booking.activity_schedule(
-            "mail.mail_activity_data_todo", summary=summary, note=body,
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=body,
             user_id=booking.user_id.id,
         )
 
     @api.model
     def _cron_bookme_google_retry(self):
         """Write to Google what failed earlier, each booking in its own transaction."""
-        bookings = self.sudo().search([("google_retry", "=", True)], limit=RETRY_BATCH,
-                                      order="write_date, id")
+        bookings = self.sudo().search(
+            [("google_retry", "=", True)], limit=RETRY_BATCH, order="write_date, id"
+        )
         for booking in bookings:
             with self.env.cr.savepoint():
                 booking._bookme_google_sync()

@@ -17,17 +17,16 @@ class BookmeBooking(models.Model):
         return res
 
     def _bookme_mark_cancelled_leads(self):
-        mode = self.env["ir.config_parameter"].sudo().get_param(
-            "crm_bookme.cancel_lead_mode", "activity"
-        )
+        mode = self.env["ir.config_parameter"].sudo().get_param("crm_bookme.cancel_lead_mode", "activity")
         if mode == "off":
             return
         for booking in self.sudo().filtered(lambda b: b.state == "cancelled" and b.lead_id):
             lead = booking.lead_id
             if not lead.active or lead.won_status != "pending":
                 continue
-            if self.search_count([("lead_id", "=", lead.id), ("state", "in", ACTIVE_STATES),
-                                  ("id", "!=", booking.id)]):
+            if self.search_count(
+                [("lead_id", "=", lead.id), ("state", "in", ACTIVE_STATES), ("id", "!=", booking.id)]
+            ):
                 continue
             env = lead.with_context(lang=(lead.user_id or booking.user_id).lang).env
             summary = env._("Booking cancelled: %(name)s", name=booking.display_name)

@@ -164,8 +164,7 @@ class BookmeBooking(models.Model):
         kwargs = dict(values)
         if invite:
             Invite = self.env["bookme.invite"]
-            kwargs.update(partner=Invite._bookme_booking_partner(invite, values["email"]),
-                          lead=invite.lead)
+            kwargs.update(partner=Invite._bookme_booking_partner(invite, values["email"]), lead=invite.lead)
         booking = self._bookme_create(etype, **kwargs)
         if invite:
             self.env["bookme.invite"]._bookme_link_booking(booking, invite)

@@ -50,18 +50,18 @@ class BookmeBooking(models.Model):
         except Exception as exc:  # Zoom must never break a booking
             self._bookme_zoom_failed("create", exc)
             return
-        event.with_context(no_mail_to_attendees=True).write({
-            "bookme_zoom_meeting_id": meeting_id,
-            "videocall_location": join_url,
-        })
+        event.with_context(no_mail_to_attendees=True).write(
+            {
+                "bookme_zoom_meeting_id": meeting_id,
+                "videocall_location": join_url,
+            }
+        )
 
     def _bookme_zoom_delete(self, event_id):
         """After the cancellation's commit: delete the Zoom meeting of the booking's
         archived event."""
         self.ensure_one()
-        event = self.env["calendar.event"].sudo().with_context(active_test=False).browse(
-            event_id
-        ).exists()
+        event = self.env["calendar.event"].sudo().with_context(active_test=False).browse(event_id).exists()
         meeting_id = event.bookme_zoom_meeting_id
         if not meeting_id or event.active:
             return
@@ -73,17 +73,22 @@ class BookmeBooking(models.Model):
             self._bookme_zoom_failed("delete", exc, meeting_id=meeting_id)
             return
         # The link is dead now: the cancellation email must not offer it.
-        event.with_context(no_mail_to_attendees=True).write({
-            "bookme_zoom_meeting_id": False,
-            "videocall_location": False,
-        })
+        event.with_context(no_mail_to_attendees=True).write(
+            {
+                "bookme_zoom_meeting_id": False,
+                "videocall_location": False,
+            }
+        )
 
     def _bookme_zoom_failed(self, action, error, meeting_id=None):
         """Tell the host (chatter note and to-do activity, in the host's language) that
         the Zoom meeting could not be created or deleted, and why."""
         self.ensure_one()
         _logger.warning(
-            "Book Me: Zoom meeting %s for booking %s failed: %s", action, self.id, error,
+            "Book Me: Zoom meeting %s for booking %s failed: %s",
+            action,
+            self.id,
+            error,
             exc_info=not isinstance(error, ZoomError),
         )
         booking = self.sudo().with_context(lang=self.user_id.lang or self.env.lang)
@@ -101,7 +106,8 @@ class BookmeBooking(models.Model):
             body = booking.env._(
                 "The Zoom meeting %(meeting)s could not be deleted. %(reason)s The booking is "
                 "cancelled all the same: delete the meeting in Zoom yourself.",
-                meeting=meeting_id, reason=reason,
+                meeting=meeting_id,
+                reason=reason,
             )
         booking.message_post(
             body=body,

@@ -68,7 +68,9 @@ class BookmeCode(models.AbstractModel):
     def _bookme_unlock_token(self, host):
         """The signed token that unlocks ``host``'s pages for the code in force now."""
         return hash_sign(
-            self.sudo().env, UNLOCK_SCOPE, {"h": host.id, "d": self._bookme_digest(host)},
+            self.sudo().env,
+            UNLOCK_SCOPE,
+            {"h": host.id, "d": self._bookme_digest(host)},
             expiration=timedelta(days=self._bookme_unlock_days()),
         )
 

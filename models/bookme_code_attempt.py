@@ -108,7 +108,8 @@ class BookmeCodeAttempt(models.Model):
         if blocked_until:
             _logger.warning(
                 "Book Me: repeated wrong secret codes on the pages of user %s; attempts wait until %s",
-                host.id, blocked_until,
+                host.id,
+                blocked_until,
             )
             self._notify_burst(host, now)
         return blocked_until
@@ -128,9 +129,15 @@ class BookmeCodeAttempt(models.Model):
         host = host.sudo()
         users = host
         if self.env["bookme.code"]._bookme_applicable(host)[0] == "company":
-            admins = self.env.ref("crm_bookme.group_bookme_manager").sudo().user_ids.filtered(
-                lambda u: u.active and not u.share and host.company_id in u.company_ids
-                and u.id != self.env.ref("base.user_root").id
+            admins = (
+                self.env.ref("crm_bookme.group_bookme_manager")
+                .sudo()
+                .user_ids.filtered(
+                    lambda u: u.active
+                    and not u.share
+                    and host.company_id in u.company_ids
+                    and u.id != self.env.ref("base.user_root").id
+                )
             )
             users |= admins
         for user in users:

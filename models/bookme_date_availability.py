@@ -20,7 +20,11 @@ class BookmeDateAvailability(models.Model):
     _order = "date, hour_from"
 
     user_id = fields.Many2one(
-        "res.users", "Host", required=True, default=lambda self: self.env.user, index=True,
+        "res.users",
+        "Host",
+        required=True,
+        default=lambda self: self.env.user,
+        index=True,
         ondelete="cascade",
     )
     date = fields.Date(required=True)
@@ -33,8 +37,12 @@ class BookmeDateAvailability(models.Model):
 
     def write(self, vals):
         """Hours stay with their host: only Book Me administrators move them to another."""
-        if ("user_id" in vals and not self.env.su and vals["user_id"] != self.env.uid
-                and not self.env.user.has_group("crm_bookme.group_bookme_manager")):
+        if (
+            "user_id" in vals
+            and not self.env.su
+            and vals["user_id"] != self.env.uid
+            and not self.env.user.has_group("crm_bookme.group_bookme_manager")
+        ):
             raise AccessError(self.env._("You can only change your own hours."))
         return super().write(vals)
 

@@ -33,7 +33,11 @@ class BookmeEventType(models.Model):
     host_name = fields.Char(compute="_compute_host_name", store=True, readonly=False)
     company_id = fields.Many2one(related="user_id.company_id", store=True)
     slug = fields.Char(
-        "Link Name", compute="_compute_slug", store=True, readonly=False, copy=False,
+        "Link Name",
+        compute="_compute_slug",
+        store=True,
+        readonly=False,
+        copy=False,
         help="The end of this type's booking page address: /book/<your link name>/<this>.",
     )
     is_personal = fields.Boolean(readonly=True, copy=False)
@@ -67,8 +71,7 @@ class BookmeEventType(models.Model):
     cancel_deadline = fields.Integer(
         "Cancellation Deadline (minutes)",
         default=0,
-        help="Guests can cancel or reschedule until this long before the start (0: until the "
-        "start).",
+        help="Guests can cancel or reschedule until this long before the start (0: until the start).",
     )
     use_global_availability = fields.Boolean(
         "Use My Global Availability",
@@ -126,8 +129,12 @@ class BookmeEventType(models.Model):
     def _can_return_content(self, field_name=None, access_token=None):
         """Visitors see the picture of a published type of an active host (``/web/image``)."""
         etype = self.sudo()
-        if (field_name in self.IMAGE_FIELDS and etype.active and etype.is_published
-                and etype.user_id.bookme_enabled):
+        if (
+            field_name in self.IMAGE_FIELDS
+            and etype.active
+            and etype.is_published
+            and etype.user_id.bookme_enabled
+        ):
             return True
         return super()._can_return_content(field_name, access_token)
 
@@ -147,11 +154,13 @@ class BookmeEventType(models.Model):
     def _bookme_check_host(self, user_id):
         """Only Book Me administrators give an event type (and its bookings' page) to
         another host."""
-        if (self.env.su or user_id == self.env.uid
-                or self.env.user.has_group("crm_bookme.group_bookme_manager")):
+        if (
+            self.env.su
+            or user_id == self.env.uid
+            or self.env.user.has_group("crm_bookme.group_bookme_manager")
+        ):
             return
-        raise AccessError(self.env._("Only a Book Me administrator can give an event type to "
-                                     "another host."))
+        raise AccessError(self.env._("Only a Book Me administrator can give an event type to another host."))
 
     @api.depends("user_id")
     def _compute_host_name(self):
@@ -167,11 +176,10 @@ class BookmeEventType(models.Model):
 
     def _bookme_free_slug(self, base):
         """A slug not yet used by this host's other types (``free`` is reserved)."""
-        taken = set(
-            self.search([("user_id", "=", self.user_id.id), ("id", "!=", self.id or 0)]).mapped(
-                "slug"
-            )
-        ) | RESERVED_SLUGS
+        taken = (
+            set(self.search([("user_id", "=", self.user_id.id), ("id", "!=", self.id or 0)]).mapped("slug"))
+            | RESERVED_SLUGS
+        )
         slug, n = base, 1
         while slug in taken:
             n += 1
@@ -244,16 +252,19 @@ class BookmeEventType(models.Model):
         for etype in self:
             if not etype.use_global_availability and not etype.resource_calendar_id:
                 raise ValidationError(
-                    self.env._("Choose this event type's own available hours, or use your global "
-                               "availability.")
+                    self.env._(
+                        "Choose this event type's own available hours, or use your global availability."
+                    )
                 )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_personal(self):
         if any(etype.is_personal for etype in self) and not self.env.context.get("bookme_force"):
             raise ValidationError(
-                self.env._("The personal booking type of a host cannot be deleted; disable Book "
-                           "Me on the user instead.")
+                self.env._(
+                    "The personal booking type of a host cannot be deleted; disable Book "
+                    "Me on the user instead."
+                )
             )
 
     def action_view_bookings(self):
@@ -274,4 +285,3 @@ class BookmeEventType(models.Model):
     def _bookme_effective_duration(self):
         self.ensure_one()
         return self.user_id.bookme_slot_duration if self.is_personal else self.duration
-

@@ -20,7 +20,8 @@ class BookmeEventType(models.Model):
         "your primary Google calendar through Odoo's own Google Calendar sync, if you use it.",
     )
     google_calendar_id = fields.Many2one(
-        "bookme.google.calendar", ondelete="set null",
+        "bookme.google.calendar",
+        ondelete="set null",
         domain="[('user_id', '=', user_id)]",
         help="The calendar that receives the bookings, in any of your connected Google "
         "accounts. Empty: your primary calendar through Odoo's own sync.",
@@ -30,10 +31,12 @@ class BookmeEventType(models.Model):
     def _check_google_calendar_owner(self):
         for etype in self:
             if etype.google_calendar_id and etype.google_calendar_id.sudo().user_id != etype.user_id:
-                raise ValidationError(self.env._(
-                    "The Google calendar of %(type)s must be one of its host's calendars.",
-                    type=etype.name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The Google calendar of %(type)s must be one of its host's calendars.",
+                        type=etype.name,
+                    )
+                )
 
     def _bookme_google_calendar(self):
         """The Google calendar Book Me writes this type's bookings to, if any (sudo)."""

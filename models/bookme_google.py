@@ -43,8 +43,7 @@ class GoogleClient(HttpClient):
     error_class = GoogleError
     timeout = GOOGLE_TIMEOUT
 
-    def __init__(self, client_id, client_secret, api_url=GOOGLE_API_URL,
-                 token_url=GOOGLE_TOKEN_URL):
+    def __init__(self, client_id, client_secret, api_url=GOOGLE_API_URL, token_url=GOOGLE_TOKEN_URL):
         if not (client_id and client_secret):
             raise GoogleError("config")
         self.client_id = client_id
@@ -60,8 +59,9 @@ class GoogleClient(HttpClient):
 
     def _error_message(self, body):
         error = body.get("error")
-        return (error.get("message") if isinstance(error, dict) else
-                body.get("error_description") or error) or ""
+        return (
+            error.get("message") if isinstance(error, dict) else body.get("error_description") or error
+        ) or ""
 
     def _error_kind(self, status):
         return "auth" if status == 401 else "http"
@@ -70,9 +70,15 @@ class GoogleClient(HttpClient):
 
     def _token_call(self, data):
         try:
-            response = self._call("POST", self.token_url, data={
-                **data, "client_id": self.client_id, "client_secret": self.client_secret,
-            })
+            response = self._call(
+                "POST",
+                self.token_url,
+                data={
+                    **data,
+                    "client_id": self.client_id,
+                    "client_secret": self.client_secret,
+                },
+            )
         except GoogleError as exc:
             if exc.status in (400, 401):  # invalid_grant: revoked or expired refresh token
                 raise GoogleError("auth", exc.detail, status=exc.status) from exc
@@ -81,8 +87,9 @@ class GoogleClient(HttpClient):
 
     def exchange_code(self, code, redirect_uri):
         """The consent's ``code`` -> ``{access_token, refresh_token, expires_in}``."""
-        return self._token_call({"code": code, "redirect_uri": redirect_uri,
-                                 "grant_type": "authorization_code"})
+        return self._token_call(
+            {"code": code, "redirect_uri": redirect_uri, "grant_type": "authorization_code"}
+        )
 
     def refresh(self, refresh_token):
         """A new ``{access_token, expires_in}`` for ``refresh_token``."""
@@ -100,43 +107,67 @@ class GoogleClient(HttpClient):
         items, page = [], None
         while True:
             params = {"minAccessRole": "writer", **({"pageToken": page} if page else {})}
-            data = self._json(self._call("GET", f"{self.api_url}/users/me/calendarList",
-                                         token=token, params=params))
+            data = self._json(
+                self._call("GET", f"{self.api_url}/users/me/calendarList", token=token, params=params)
+            )
             items.extend(data.get("items") or [])
             page = data.get("nextPageToken")
             if not page:
                 return items
 
     def insert_event(self, token, calendar_id, payload):
-        response = self._call("POST", self._calendar_url(calendar_id, "events"), token=token,
-                              params={"sendUpdates": "none"}, json=payload)
+        response = self._call(
+            "POST",
+            self._calendar_url(calendar_id, "events"),
+            token=token,
+            params={"sendUpdates": "none"},
+            json=payload,
+        )
         return self._json(response, "id")
 
     def patch_event(self, token, calendar_id, event_id, payload):
-        response = self._call("PATCH", self._calendar_url(calendar_id, "events", quote(event_id)),
-                              token=token, params={"sendUpdates": "none"}, json=payload)
+        response = self._call(
+            "PATCH",
+            self._calendar_url(calendar_id, "events", quote(event_id)),
+            token=token,
+            params={"sendUpdates": "none"},
+            json=payload,
+        )
         return self._json(response, "id")
 
     def delete_event(self, token, calendar_id, event_id):
         """Delete an event; one Google no longer has (404, 410) counts as deleted."""
         try:
-            self._call("DELETE", self._calendar_url(calendar_id, "events", quote(event_id)),
-                       token=token, params={"sendUpdates": "none"})
+            self._call(
+                "DELETE",
+                self._calendar_url(calendar_id, "events", quote(event_id)),
+                token=token,
+                params={"sendUpdates": "none"},
+            )
         except GoogleError as exc:
             if exc.status not in (404, 410):
                 raise
 
     def free_busy(self, token, calendar_ids, time_min, time_max):
         """``{calendar id: [(start, end) ISO strings]}`` of busy time in the window."""
-        data = self._json(self._call("POST", f"{self.api_url}/freeBusy", token=token, json={
-            "timeMin": time_min, "timeMax": time_max,
-            "items": [{"id": cid} for cid in calendar_ids],
-        }))
+        data = self._json(
+            self._call(
+                "POST",
+                f"{self.api_url}/freeBusy",
+                token=token,
+                json={
+                    "timeMin": time_min,
+                    "timeMax": time_max,
+                    "items": [{"id": cid} for cid in calendar_ids],
+                },
+            )
+        )
         result = {}
         for cid, entry in (data.get("calendars") or {}).items():
             if entry.get("errors"):
-                raise GoogleError("answer", f"freeBusy errors for a calendar: "
-                                  f"{entry['errors'][0].get('reason', '')}")
+                raise GoogleError(
+                    "answer", f"freeBusy errors for a calendar: {entry['errors'][0].get('reason', '')}"
+                )
             result[cid] = [(b["start"], b["end"]) for b in entry.get("busy") or []]
         return result
 
@@ -161,8 +192,12 @@ class BookmeGoogle(models.AbstractModel):
     @api.model
     def _google_client(self):
         params = self._google_params()
-        return GoogleClient(params["client_id"], params["client_secret"],
-                            api_url=params["api_url"], token_url=params["token_url"])
+        return GoogleClient(
+            params["client_id"],
+            params["client_secret"],
+            api_url=params["api_url"],
+            token_url=params["token_url"],
+        )
 
     @api.model
     def _google_redirect_uri(self):
@@ -174,15 +209,17 @@ class BookmeGoogle(models.AbstractModel):
         params = self._google_params()
         if not params["client_id"]:
             raise GoogleError("config")
-        query = urlencode({
-            "response_type": "code",
-            "client_id": params["client_id"],
-            "scope": GOOGLE_SCOPE,
-            "redirect_uri": self._google_redirect_uri(),
-            "access_type": "offline",
-            "prompt": "consent select_account",
-            "state": state,
-        })
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": params["client_id"],
+                "scope": GOOGLE_SCOPE,
+                "redirect_uri": self._google_redirect_uri(),
+                "access_type": "offline",
+                "prompt": "consent select_account",
+                "state": state,
+            }
+        )
         return f"{params['oauth_url']}?{query}"
 
     @api.model
@@ -206,12 +243,17 @@ class BookmeGoogle(models.AbstractModel):
                 "Google account again in Book Me > Google Accounts."
             )
         if error.kind == "timeout":
-            return self.env._("Google (%(host)s) did not answer within %(seconds)s seconds.",
-                              host=error.detail, seconds=GOOGLE_TIMEOUT)
+            return self.env._(
+                "Google (%(host)s) did not answer within %(seconds)s seconds.",
+                host=error.detail,
+                seconds=GOOGLE_TIMEOUT,
+            )
         if error.kind == "connect":
             return self.env._("Google could not be reached (%(host)s).", host=error.detail)
         if error.kind == "http":
-            return self.env._("Google answered with an error (HTTP %(status)s%(message)s).",
-                              status=error.status,
-                              message=f": {error.detail}" if error.detail else "")
+            return self.env._(
+                "Google answered with an error (HTTP %(status)s%(message)s).",
+                status=error.status,
+                message=f": {error.detail}" if error.detail else "",
+            )
         return self.env._("Google sent an unexpected answer (%(detail)s).", detail=error.detail)

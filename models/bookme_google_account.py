@@ -21,14 +21,14 @@ class BookmeGoogleAccount(models.Model):
     _order = "user_id, email, id"
     _rec_name = "email"
 
-    user_id = fields.Many2one("res.users", "Host", required=True, index=True,
-                              default=lambda self: self.env.user, ondelete="cascade")
+    user_id = fields.Many2one(
+        "res.users", "Host", required=True, index=True, default=lambda self: self.env.user, ondelete="cascade"
+    )
     email = fields.Char("Google Account", required=True, readonly=True)
     active = fields.Boolean(default=True)
     refresh_token = fields.Char(readonly=True, copy=False, groups="crm_bookme.group_bookme_user")
     access_token = fields.Char(readonly=True, copy=False, groups="crm_bookme.group_bookme_user")
-    token_expiry = fields.Datetime(readonly=True, copy=False,
-                                   groups="crm_bookme.group_bookme_user")
+    token_expiry = fields.Datetime(readonly=True, copy=False, groups="crm_bookme.group_bookme_user")
     calendar_ids = fields.One2many("bookme.google.calendar", "account_id", "Calendars")
 
     _user_email_unique = models.Constraint(
@@ -43,13 +43,19 @@ class BookmeGoogleAccount(models.Model):
         account = self.sudo()
         now = fields.Datetime.now()
         expiry = account.token_expiry
-        if (force or not account.access_token or not expiry
-                or (expiry - now).total_seconds() < EXPIRY_MARGIN_SECONDS):
+        if (
+            force
+            or not account.access_token
+            or not expiry
+            or (expiry - now).total_seconds() < EXPIRY_MARGIN_SECONDS
+        ):
             answer = client.refresh(account.refresh_token)
-            account.write({
-                "access_token": answer["access_token"],
-                "token_expiry": self.env["bookme.google"]._google_expiry(answer.get("expires_in")),
-            })
+            account.write(
+                {
+                    "access_token": answer["access_token"],
+                    "token_expiry": self.env["bookme.google"]._google_expiry(answer.get("expires_in")),
+                }
+            )
         return account.access_token
 
     def _google_call(self, what, *args):
@@ -79,8 +85,10 @@ class BookmeGoogleAccount(models.Model):
         if not primary:
             raise GoogleError("answer", "no primary calendar")
         email = primary["id"]
-        account = self.sudo().with_context(active_test=False).search(
-            [("user_id", "=", user.id), ("email", "=", email)], limit=1
+        account = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("user_id", "=", user.id), ("email", "=", email)], limit=1)
         )
         values = {
             "access_token": token,
@@ -131,13 +139,11 @@ class BookmeGoogleAccount(models.Model):
             try:
                 account._google_store_calendars(account._google_call("calendar_list"))
             except GoogleError as exc:
-                _logger.warning("Book Me: calendar list of Google account %s failed: %s",
-                                account.id, exc)
+                _logger.warning("Book Me: calendar list of Google account %s failed: %s", account.id, exc)
                 return {
                     "type": "ir.actions.client",
                     "tag": "display_notification",
-                    "params": {"type": "danger", "sticky": True,
-                               "message": Google._google_reason(exc)},
+                    "params": {"type": "danger", "sticky": True, "message": Google._google_reason(exc)},
                 }
         return True
 

@@ -57,16 +57,27 @@ class BookmeGoogleBusy(models.Model):
         ``user`` counts as busy. ``fetch``: ask Google when the cache is stale or does not
         cover the window; else the cache only (the booking path, under the host lock, makes
         no outside call). Google failing: the cache if any, else nothing (logged)."""
-        calendars = self.env["bookme.google.calendar"].sudo().search([
-            ("user_id", "=", user.id), ("check_busy", "=", True), ("account_id.active", "=", True),
-        ])
+        calendars = (
+            self.env["bookme.google.calendar"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", user.id),
+                    ("check_busy", "=", True),
+                    ("account_id.active", "=", True),
+                ]
+            )
+        )
         if not calendars:
             return []
         self.flush_model()
-        self.env.cr.execute(SQL(
-            "SELECT calendar_id, date_from, date_to, fetched_at, busy FROM bookme_google_busy "
-            "WHERE calendar_id IN %s", tuple(calendars.ids),
-        ))
+        self.env.cr.execute(
+            SQL(
+                "SELECT calendar_id, date_from, date_to, fetched_at, busy FROM bookme_google_busy "
+                "WHERE calendar_id IN %s",
+                tuple(calendars.ids),
+            )
+        )
         rows = {r[0]: r[1:] for r in self.env.cr.fetchall()}
         fresh_after = fields.Datetime.now() - timedelta(minutes=CACHE_MINUTES)
         day_lo = datetime.combine(lo.date(), time.min)
@@ -86,12 +97,18 @@ class BookmeGoogleBusy(models.Model):
             own = stale.filtered(lambda c, a=account: c.account_id == a)
             try:
                 answer = account._google_call(
-                    "free_busy", own.mapped("google_id"),
-                    as_utc(day_lo).isoformat(), as_utc(day_hi).isoformat(),
+                    "free_busy",
+                    own.mapped("google_id"),
+                    as_utc(day_lo).isoformat(),
+                    as_utc(day_hi).isoformat(),
                 )
             except GoogleError as exc:
-                _logger.warning("Book Me: Google busy time of account %s not read, availability "
-                                "uses Odoo's data only: %s", account.id, exc)
+                _logger.warning(
+                    "Book Me: Google busy time of account %s not read, availability "
+                    "uses Odoo's data only: %s",
+                    account.id,
+                    exc,
+                )
                 for calendar in own:
                     if rows.get(calendar.id):
                         intervals.extend(json.loads(rows[calendar.id][3] or "[]"))
@@ -102,29 +119,43 @@ class BookmeGoogleBusy(models.Model):
                 self._google_store(calendar, day_lo, day_hi, busy)
         pieces = [(_parse(start), _parse(end)) for start, end in intervals]
         pieces = _subtract(pieces, self._google_own_bookings(user, lo, hi))
-        return [engine.Busy(start, end) for start, end in pieces
-                if start < as_utc(hi) and end > as_utc(lo)]
+        return [engine.Busy(start, end) for start, end in pieces if start < as_utc(hi) and end > as_utc(lo)]
 
     @api.model
     def _google_own_bookings(self, user, lo, hi):
         """Times of the host's active bookings that Book Me wrote to Google: Google reports
         them busy, but Odoo counts them already (with their buffers and seats)."""
-        bookings = self.env["bookme.booking"].sudo().search_fetch([
-            ("user_id", "=", user.id), ("google_event_id", "!=", False),
-            ("state", "in", ACTIVE_STATES), ("start", "<", hi), ("stop", ">", lo),
-        ], ["start", "stop"])
+        bookings = (
+            self.env["bookme.booking"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("user_id", "=", user.id),
+                    ("google_event_id", "!=", False),
+                    ("state", "in", ACTIVE_STATES),
+                    ("start", "<", hi),
+                    ("stop", ">", lo),
+                ],
+                ["start", "stop"],
+            )
+        )
         return [(as_utc(b.start), as_utc(b.stop)) for b in bookings]
 
     @api.model
     def _google_store(self, calendar, day_lo, day_hi, busy):
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             INSERT INTO bookme_google_busy (calendar_id, date_from, date_to, fetched_at, busy)
             VALUES (%(cal)s, %(lo)s, %(hi)s, %(now)s, %(busy)s)
             ON CONFLICT (calendar_id) DO UPDATE SET date_from = EXCLUDED.date_from,
                 date_to = EXCLUDED.date_to, fetched_at = EXCLUDED.fetched_at, busy = EXCLUDED.busy
             """,
-            cal=calendar.id, lo=as_naive(day_lo), hi=as_naive(day_hi),
-            now=fields.Datetime.now(), busy=json.dumps(busy),
-        ))
+                cal=calendar.id,
+                lo=as_naive(day_lo),
+                hi=as_naive(day_hi),
+                now=fields.Datetime.now(),
+                busy=json.dumps(busy),
+            )
+        )
         self.invalidate_model()

@@ -8,8 +8,9 @@ class BookmeGoogleCalendar(models.Model):
     _description = "Book Me: Google calendar"
     _order = "account_id, primary desc, name, id"
 
-    account_id = fields.Many2one("bookme.google.account", "Google Account", required=True,
-                                 index=True, ondelete="cascade")
+    account_id = fields.Many2one(
+        "bookme.google.account", "Google Account", required=True, index=True, ondelete="cascade"
+    )
     user_id = fields.Many2one(related="account_id.user_id", store=True, index=True)
     google_id = fields.Char("Google Calendar ID", required=True, readonly=True)
     name = fields.Char(required=True, readonly=True)
@@ -28,7 +29,8 @@ class BookmeGoogleCalendar(models.Model):
     def _compute_display_name(self):
         for calendar in self:
             if calendar.primary and calendar.name == calendar.account_id.email:
-                calendar.display_name = self.env._("%(account)s (primary calendar)",
-                                                   account=calendar.account_id.email)
+                calendar.display_name = self.env._(
+                    "%(account)s (primary calendar)", account=calendar.account_id.email
+                )
             else:
                 calendar.display_name = f"{calendar.name} ({calendar.account_id.email})"

@@ -75,9 +75,7 @@ class BookmeInvite(models.AbstractModel):
             return None
         host_id, partner_id = payload.get("h"), payload.get("p")
         model, res_id = payload.get("m"), payload.get("r")
-        if not all(isinstance(v, int) for v in (host_id, partner_id, res_id)) or not isinstance(
-            model, str
-        ):
+        if not all(isinstance(v, int) for v in (host_id, partner_id, res_id)) or not isinstance(model, str):
             return None
         if host_id != host.id:
             return None
@@ -121,23 +119,27 @@ class BookmeInvite(models.AbstractModel):
         booking = booking.sudo()
         event = booking.calendar_event_id
         if event and booking.event_type_id.kind == "individual" and not event.res_model_id:
-            event.write({
-                "res_model_id": self.env["ir.model"]._get_id(record._name),
-                "res_id": record.id,
-            })
+            event.write(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(record._name),
+                    "res_id": record.id,
+                }
+            )
         if record == booking.partner_id or record._name == "crm.lead" or not hasattr(record, "message_post"):
             return
         booking_url = f"/odoo/bookme.booking/{booking.id}"
         Message = self.env["mail.message"].sudo()
-        if Message.search_count([
-            ("model", "=", record._name), ("res_id", "=", record.id),
-            ("body", "ilike", f'{booking_url}"'),
-        ], limit=1):
+        if Message.search_count(
+            [
+                ("model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("body", "ilike", f'{booking_url}"'),
+            ],
+            limit=1,
+        ):
             return
         host = booking.user_id
-        start = format_datetime(
-            booking.with_context(lang=host.lang).env, booking.start, tz=host.tz or "UTC"
-        )
+        start = format_datetime(booking.with_context(lang=host.lang).env, booking.start, tz=host.tz or "UTC")
         body = Markup('%s <a href="%s">%s</a> (%s)') % (
             self.with_context(lang=host.lang).env._("Booked through the Book Me link sent from here:"),
             booking_url,

@@ -23,9 +23,7 @@ class BookmeLocation(models.Model):
     _order = "sequence, id"
 
     sequence = fields.Integer(default=10)
-    event_type_id = fields.Many2one(
-        "bookme.event.type", required=True, ondelete="cascade", index=True
-    )
+    event_type_id = fields.Many2one("bookme.event.type", required=True, ondelete="cascade", index=True)
     location_type = fields.Selection(
         [("online", "Online meeting"), ("phone", "Phone call"), ("in_person", "In person")],
         required=True,
@@ -54,9 +52,9 @@ class BookmeLocation(models.Model):
     def _check_url(self):
         for loc in self:
             if loc.url and not is_web_url(loc.url):
-                raise ValidationError(self.env._(
-                    "The meeting link must be a web address starting with https:// or http://."
-                ))
+                raise ValidationError(
+                    self.env._("The meeting link must be a web address starting with https:// or http://.")
+                )
 
     @api.depends("location_type", "event_type_id.user_id")
     def _compute_phone(self):

@@ -40,8 +40,7 @@ class BookmeScheduler(models.AbstractModel):
         return as_utc(fields.Datetime.now())
 
     @api.model
-    def _slots(self, etype, start, end, now=None, exclude_booking=None, host=None,
-               host_decision=False):
+    def _slots(self, etype, start, end, now=None, exclude_booking=None, host=None, host_decision=False):
         """Offered slots of ``etype`` whose start lies in [start, end) (aware UTC).
 
         ``host``: compute them for another staff member than the type's host (approving a
@@ -52,8 +51,9 @@ class BookmeScheduler(models.AbstractModel):
         return engine.compute_slots(window_start=start, window_end=end, **inputs)
 
     @api.model
-    def _check_slot(self, etype, start, seats=1, now=None, exclude_booking=None, host=None,
-                    host_decision=False):
+    def _check_slot(
+        self, etype, start, seats=1, now=None, exclude_booking=None, host=None, host_decision=False
+    ):
         """The engine's slot at ``start`` if it is still bookable with ``seats``, else None
         (``host`` and ``host_decision`` as in :meth:`_slots`)."""
         # Under the host lock: Google's busy time from the cache only (no outside call).
@@ -65,8 +65,9 @@ class BookmeScheduler(models.AbstractModel):
     # --- Gathering ---------------------------------------------------------------------------
 
     @api.model
-    def _engine_inputs(self, etype, start, end, now=None, exclude_booking=None, host=None,
-                       host_decision=False):
+    def _engine_inputs(
+        self, etype, start, end, now=None, exclude_booking=None, host=None, host_decision=False
+    ):
         etype = etype.sudo()
         host = (host or etype.user_id).sudo()
         # Daily limits count whole local days and buffers reach across the window's edges.
@@ -74,8 +75,13 @@ class BookmeScheduler(models.AbstractModel):
         lo, hi = as_naive(start - margin), as_naive(end + margin)
         availability, host_mode = self._availability(etype, lo, hi, host)
         busy, bookings, free_windows = self._time_taken(
-            etype, lo, hi, availability.tz, host_mode,
-            exclude_id=exclude_booking.id if exclude_booking else None, host=host,
+            etype,
+            lo,
+            hi,
+            availability.tz,
+            host_mode,
+            exclude_id=exclude_booking.id if exclude_booking else None,
+            host=host,
         )
         busy += self._google_busy(etype, lo, hi, host)
         rules = self._rules(etype, host)
@@ -94,7 +100,9 @@ class BookmeScheduler(models.AbstractModel):
         """Busy time of the host's Google calendars marked "Count as Busy" (a short-lived
         database cache; see ``bookme_google_busy``)."""
         return self.env["bookme.google.busy"]._google_busy(
-            host or etype.user_id, lo, hi,
+            host or etype.user_id,
+            lo,
+            hi,
             fetch=not self.env.context.get("bookme_google_cache_only"),
         )
 
@@ -102,8 +110,8 @@ class BookmeScheduler(models.AbstractModel):
     def _rules(self, etype, host=None):
         host = host or etype.user_id
         if etype.is_personal:
-            notice = self.env["ir.config_parameter"].sudo().get_param(
-                "crm_bookme.personal_notice", "next_day"
+            notice = (
+                self.env["ir.config_parameter"].sudo().get_param("crm_bookme.personal_notice", "next_day")
             )
             return engine.Rules(
                 duration=host.bookme_slot_duration,
@@ -131,8 +139,14 @@ class BookmeScheduler(models.AbstractModel):
     # the hours, one for the time taken), only the columns the engine needs, and no
     # per-record ORM reads: pending ORM changes are written first.
     _AVAILABILITY_MODELS = (
-        "res.users", "res.partner", "res.company", "resource.resource", "resource.calendar",
-        "resource.calendar.attendance", "resource.calendar.leaves", "bookme.date.availability",
+        "res.users",
+        "res.partner",
+        "res.company",
+        "resource.resource",
+        "resource.calendar",
+        "resource.calendar.attendance",
+        "resource.calendar.leaves",
+        "bookme.date.availability",
     )
     _BUSY_MODELS = ("calendar.event", "calendar.attendee", "bookme.booking", "bookme.event.type")
 
@@ -146,10 +160,10 @@ class BookmeScheduler(models.AbstractModel):
         host = host or etype.user_id
         for model in self._AVAILABILITY_MODELS:
             self.env[model].flush_model()
-        own_calendar = (not etype.is_personal and not etype.use_global_availability
-                        and host == etype.user_id)
-        self.env.cr.execute(SQL(
-            """
+        own_calendar = not etype.is_personal and not etype.use_global_availability and host == etype.user_id
+        self.env.cr.execute(
+            SQL(
+                """
             WITH host AS (
                 SELECT u.id, u.company_id, p.tz, u.bookme_mode,
                        -- res.users.resource_calendar_id: the first active resource's hours
@@ -193,11 +207,18 @@ class BookmeScheduler(models.AbstractModel):
                                 AND (lv.company_id IS NULL OR lv.company_id = cal.company_id))))
               FROM cal
             """,
-            uid=host.id, own=own_calendar, type_calendar=etype.resource_calendar_id.id or None,
-            lo=lo, hi=hi, lo_day=lo.date(), hi_day=hi.date(),
-        ))
-        (host_mode, host_tz, calendar_id, calendar_tz, attendances, overrides,
-         leaves) = self.env.cr.fetchone()
+                uid=host.id,
+                own=own_calendar,
+                type_calendar=etype.resource_calendar_id.id or None,
+                lo=lo,
+                hi=hi,
+                lo_day=lo.date(),
+                hi_day=hi.date(),
+            )
+        )
+        (host_mode, host_tz, calendar_id, calendar_tz, attendances, overrides, leaves) = (
+            self.env.cr.fetchone()
+        )
         if attendances:
             weekly = tuple(
                 engine.WeeklyInterval(int(day), hour_from, hour_to)
@@ -234,8 +255,9 @@ class BookmeScheduler(models.AbstractModel):
         uid = (host or etype.user_id).id
         for model in self._BUSY_MODELS:
             self.env[model].flush_model()
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT 'e', e.start, e.stop, e.allday, e.start_date, e.stop_date,
                    NULL::int, NULL::int, NULL::varchar, NULL::int, NULL::int, NULL::int, NULL::bool
               FROM calendar_event e
@@ -271,9 +293,13 @@ class BookmeScheduler(models.AbstractModel):
              WHERE %(free)s AND e.user_id = %(uid)s AND e.active AND e.bookme_free
                AND e.start < %(hi)s AND e.stop > %(lo)s
             """,
-            uid=uid, states=ACTIVE_STATES, hi=hi, lo=lo,
-            free=bool(etype.is_personal and host_mode != "automatic"),
-        ))
+                uid=uid,
+                states=ACTIVE_STATES,
+                hi=hi,
+                lo=lo,
+                free=bool(etype.is_personal and host_mode != "automatic"),
+            )
+        )
         rows = self.env.cr.fetchall()
         busy, bookings, free = [], [], []
         # Automatic mode measures free gaps from busy time only: there, this type's own
@@ -283,7 +309,8 @@ class BookmeScheduler(models.AbstractModel):
         for kind, start, stop, allday, start_date, stop_date, *booking in rows:
             if kind == "e":
                 busy.append(
-                    all_day_busy(start_date, stop_date, tz) if allday and start_date
+                    all_day_busy(start_date, stop_date, tz)
+                    if allday and start_date
                     else Busy(start.replace(tzinfo=UTC), stop.replace(tzinfo=UTC))
                 )
             elif kind == "f":
@@ -293,9 +320,11 @@ class BookmeScheduler(models.AbstractModel):
                 continue
             pending = state == "requested"
             if type_id == etype.id:
-                bookings.append(engine.ExistingBooking(
-                    as_utc(start), as_utc(stop), seats=seats or 1, pending=pending, key=bid
-                ))
+                bookings.append(
+                    engine.ExistingBooking(
+                        as_utc(start), as_utc(stop), seats=seats or 1, pending=pending, key=bid
+                    )
+                )
                 if automatic and bid != exclude_id and (not pending or not pending_free):
                     busy.append(Busy(as_utc(start), as_utc(stop)))
             elif not (pending and pending_free):

@@ -42,9 +42,7 @@ class BookmeThrottle(models.Model):
     window_start = fields.Datetime(required=True)
     hits = fields.Integer(default=0)
 
-    _key_window_unique = models.Constraint(
-        "unique(key, window_start)", "One counter per key and window."
-    )
+    _key_window_unique = models.Constraint("unique(key, window_start)", "One counter per key and window.")
 
     @api.model
     def _hit_client(self, scope, address):

@@ -31,8 +31,7 @@ class ZoomClient(HttpClient):
     error_class = ZoomError
     timeout = ZOOM_TIMEOUT
 
-    def __init__(self, account_id, client_id, client_secret, api_url=ZOOM_API_URL,
-                 oauth_url=ZOOM_OAUTH_URL):
+    def __init__(self, account_id, client_id, client_secret, api_url=ZOOM_API_URL, oauth_url=ZOOM_OAUTH_URL):
         if not (account_id and client_id and client_secret):
             raise ZoomError("config")
         self.account_id = account_id
@@ -47,7 +46,8 @@ class ZoomClient(HttpClient):
     def token(self):
         """A fresh access token (account credentials grant)."""
         response = self._call(
-            "POST", self.oauth_url,
+            "POST",
+            self.oauth_url,
             params={"grant_type": "account_credentials", "account_id": self.account_id},
             auth=(self.client_id, self.client_secret),
         )
@@ -58,7 +58,10 @@ class ZoomClient(HttpClient):
         ``join_url``, ...)."""
         token = self.token()
         response = self._call(
-            "POST", f"{self.api_url}/users/me/meetings", token=token, json=payload,
+            "POST",
+            f"{self.api_url}/users/me/meetings",
+            token=token,
+            json=payload,
             headers={"Authorization": f"Bearer {token}"},
         )
         return self._json(response, "id", "join_url")
@@ -68,7 +71,9 @@ class ZoomClient(HttpClient):
         token = self.token()
         try:
             self._call(
-                "DELETE", f"{self.api_url}/meetings/{meeting_id}", token=token,
+                "DELETE",
+                f"{self.api_url}/meetings/{meeting_id}",
+                token=token,
                 headers={"Authorization": f"Bearer {token}"},
             )
         except ZoomError as exc:
@@ -85,8 +90,9 @@ def delete_orphans(orphans):
         try:
             client.delete_meeting(meeting_id)
         except Exception as exc:  # a rollback hook must not raise
-            _logger.warning("Book Me: Zoom meeting %s of a rolled back booking not deleted: %s",
-                            meeting_id, exc)
+            _logger.warning(
+                "Book Me: Zoom meeting %s of a rolled back booking not deleted: %s", meeting_id, exc
+            )
 
 
 class BookmeZoom(models.AbstractModel):
@@ -100,8 +106,11 @@ class BookmeZoom(models.AbstractModel):
         """The client configured in Settings, or :class:`ZoomError` (``config``)."""
         get = self.env["ir.config_parameter"].sudo().get_param
         return ZoomClient(
-            get(PARAM_ACCOUNT), get(PARAM_CLIENT), get(PARAM_SECRET),
-            api_url=get(PARAM_API_URL, ZOOM_API_URL), oauth_url=get(PARAM_OAUTH_URL, ZOOM_OAUTH_URL),
+            get(PARAM_ACCOUNT),
+            get(PARAM_CLIENT),
+            get(PARAM_SECRET),
+            api_url=get(PARAM_API_URL, ZOOM_API_URL),
+            oauth_url=get(PARAM_OAUTH_URL, ZOOM_OAUTH_URL),
         )
 
     @api.model
@@ -154,18 +163,24 @@ class BookmeZoom(models.AbstractModel):
                 "Client ID and Client Secret in Settings > CRM > Book Me."
             )
         if error.kind == "timeout":
-            return self.env._("Zoom (%(host)s) did not answer within %(seconds)s seconds.",
-                              host=error.detail, seconds=ZOOM_TIMEOUT)
+            return self.env._(
+                "Zoom (%(host)s) did not answer within %(seconds)s seconds.",
+                host=error.detail,
+                seconds=ZOOM_TIMEOUT,
+            )
         if error.kind == "connect":
             return self.env._("Zoom could not be reached (%(host)s).", host=error.detail)
         if error.kind == "http" and error.status in (400, 401, 403):
             return self.env._(
                 "Zoom refused the request (HTTP %(status)s%(message)s). Check the Zoom "
                 "credentials in Settings > CRM > Book Me.",
-                status=error.status, message=f": {error.detail}" if error.detail else "",
+                status=error.status,
+                message=f": {error.detail}" if error.detail else "",
             )
         if error.kind == "http":
-            return self.env._("Zoom answered with an error (HTTP %(status)s%(message)s).",
-                              status=error.status,
-                              message=f": {error.detail}" if error.detail else "")
+            return self.env._(
+                "Zoom answered with an error (HTTP %(status)s%(message)s).",
+                status=error.status,
+                message=f": {error.detail}" if error.detail else "",
+            )
         return self.env._("Zoom sent an unexpected answer (%(detail)s).", detail=error.detail)

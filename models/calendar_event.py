@@ -63,9 +63,16 @@ class CalendarEvent(models.Model):
         """The active bookings held by these events (in sudo)."""
         if not self.ids:
             return self.env["bookme.booking"].sudo()
-        return self.env["bookme.booking"].sudo().search([
-            ("calendar_event_id", "in", self.ids), ("state", "in", ACTIVE_STATES),
-        ])
+        return (
+            self.env["bookme.booking"]
+            .sudo()
+            .search(
+                [
+                    ("calendar_event_id", "in", self.ids),
+                    ("state", "in", ACTIVE_STATES),
+                ]
+            )
+        )
 
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
         recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)

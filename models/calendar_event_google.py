@@ -12,9 +12,10 @@ class CalendarEvent(models.Model):
         res = super().write(vals)
         if "need_sync" in self._fields and vals.get("need_sync", True):
             self.check_access("write")  # as super() did: the follow-up runs in sudo
-            routed = self.sudo().filtered(lambda e: e.need_sync and any(
-                b.event_type_id._bookme_google_calendar() for b in e.bookme_booking_ids
-            ))
+            routed = self.sudo().filtered(
+                lambda e: e.need_sync
+                and any(b.event_type_id._bookme_google_calendar() for b in e.bookme_booking_ids)
+            )
             if routed:
                 super(CalendarEvent, routed).write({"need_sync": False})
         return res

@@ -11,7 +11,9 @@ class CrmLead(models.Model):
         if not self.env.user.has_group("crm_bookme.group_bookme_user"):
             raise AccessError(self.env._("Only Book Me users can book for a customer."))
         self.check_access("write")
-        return self.env["bookme.book.customer"]._bookme_open({
-            "default_lead_id": self.id,
-            "default_partner_id": self.partner_id.id,
-        })
+        return self.env["bookme.book.customer"]._bookme_open(
+            {
+                "default_lead_id": self.id,
+                "default_partner_id": self.partner_id.id,
+            }
+        )

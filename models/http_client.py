@@ -57,8 +57,9 @@ class HttpClient:
             except ValueError:
                 message = response.text or ""
             message = self._scrub(str(message), token)[:200].strip()
-            raise self.error_class(self._error_kind(response.status_code), message,
-                                   status=response.status_code)
+            raise self.error_class(
+                self._error_kind(response.status_code), message, status=response.status_code
+            )
         return response
 
     def _json(self, response, *keys):

@@ -18,9 +18,12 @@ class MailMail(models.Model):
     _inherit = "mail.mail"
 
     bookme_requeued = fields.Integer(
-        "Requeued (Book Me)", default=0, readonly=True, copy=False,
+        "Requeued (Book Me)",
+        default=0,
+        readonly=True,
+        copy=False,
         help="How often this Book Me email went back in the queue after the mail server "
-             "could not be reached.",
+        "could not be reached.",
     )
 
     @api.model
@@ -35,8 +38,9 @@ class MailMail(models.Model):
         could not be reached (a connection failure leaves no failure type: an address or
         content problem sets one, and those are not retried)."""
         self.flush_model(["state", "failure_type", "bookme_requeued"])
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE mail_mail
                SET state = 'outgoing', bookme_requeued = COALESCE(bookme_requeued, 0) + 1
              WHERE state = 'exception' AND failure_type IS NULL
@@ -45,8 +49,9 @@ class MailMail(models.Model):
                             WHERE m.id = mail_mail.mail_message_id AND m.model = 'bookme.booking')
             RETURNING id
             """,
-            max=MAX_REQUEUES,
-        ))
+                max=MAX_REQUEUES,
+            )
+        )
         ids = [row[0] for row in self.env.cr.fetchall()]
         if ids:
             self.invalidate_model(["state", "bookme_requeued"])

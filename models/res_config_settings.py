@@ -42,12 +42,16 @@ class ResConfigSettings(models.TransientModel):
     )
     bookme_use_secret_code = fields.Boolean(
         "Online booking secret code",
-        compute="_compute_bookme_use_secret_code", store=True, readonly=False,
+        compute="_compute_bookme_use_secret_code",
+        store=True,
+        readonly=False,
         help="Visitors must enter this code before they see your booking pages (hosts with "
         "a personal code ask for theirs).",
     )
     bookme_secret_code = fields.Char(
-        related="company_id.bookme_secret_code", readonly=False, string="Secret Booking Code",
+        related="company_id.bookme_secret_code",
+        readonly=False,
+        string="Secret Booking Code",
         groups="crm_bookme.group_bookme_manager",
     )
 
@@ -65,6 +69,7 @@ class ResConfigSettings(models.TransientModel):
                 if company.bookme_secret_code:
                     company.bookme_secret_code = False
             elif not company.bookme_secret_code:
-                raise ValidationError(self.env._(
-                    "Enter the online booking secret code (4 to 6 digits), or switch it off."))
+                raise ValidationError(
+                    self.env._("Enter the online booking secret code (4 to 6 digits), or switch it off.")
+                )
         return res

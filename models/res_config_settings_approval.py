@@ -12,6 +12,5 @@ class ResConfigSettings(models.TransientModel):
         string="Unanswered Requests",
         default="expire",
         config_parameter="crm_bookme.request_expiry",
-        help="What happens to booking requests nobody approved or declined when their start "
-        "passes.",
+        help="What happens to booking requests nobody approved or declined when their start passes.",
     )

@@ -40,13 +40,19 @@ class ResPartner(models.Model):
         user = self.env.user
         if not user.bookme_secret_code:
             if not user.company_id.sudo().bookme_secret_code:
-                raise UserError(self.env._(
-                    "There is no secret code to share: set your personal code in your "
-                    "preferences (Book Me), or ask an administrator to set the company's."))
+                raise UserError(
+                    self.env._(
+                        "There is no secret code to share: set your personal code in your "
+                        "preferences (Book Me), or ask an administrator to set the company's."
+                    )
+                )
             if not user.has_group("crm_bookme.group_bookme_manager"):
-                raise UserError(self.env._(
-                    "Only a Book Me administrator can share the company's secret code. Set "
-                    "a personal code in your preferences (Book Me) to share your own."))
+                raise UserError(
+                    self.env._(
+                        "Only a Book Me administrator can share the company's secret code. Set "
+                        "a personal code in your preferences (Book Me) to share your own."
+                    )
+                )
         template = self.env.ref("crm_bookme.mail_template_bookme_code")
         return {
             "type": "ir.actions.act_window",

@@ -24,10 +24,26 @@ BOOKME_ADMIN_FIELDS = frozenset([*BOOKME_USER_FIELDS, "resource_calendar_id"])
 
 
 # Letters that Unicode does not decompose into an ASCII base letter.
-_TRANSLITERATE = str.maketrans({
-    "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d",
-    "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i",
-})
+_TRANSLITERATE = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+        "Þ": "TH",
+        "ð": "d",
+        "Ð": "D",
+        "ı": "i",
+    }
+)
 DEFAULT_HOURS = [(8.0, 12.0, "morning"), (15.0, 19.0, "afternoon")]
 
 
@@ -85,7 +101,10 @@ class ResUsers(models.Model):
         help="4 to 6 digits. When set, visitors must enter it to book with you.",
     )
     bookme_personal_type_id = fields.Many2one(
-        "bookme.event.type", "Personal Booking Type", copy=False, readonly=True,
+        "bookme.event.type",
+        "Personal Booking Type",
+        copy=False,
+        readonly=True,
         groups="crm_bookme.group_bookme_user",
     )
 
@@ -102,8 +121,7 @@ class ResUsers(models.Model):
 
     @property
     def SELF_READABLE_FIELDS(self):
-        return [*super().SELF_READABLE_FIELDS, *BOOKME_USER_FIELDS, "bookme_url",
-                "bookme_next_step"]
+        return [*super().SELF_READABLE_FIELDS, *BOOKME_USER_FIELDS, "bookme_url", "bookme_next_step"]
 
     @property
     def SELF_WRITEABLE_FIELDS(self):
@@ -122,9 +140,7 @@ class ResUsers(models.Model):
     @api.depends("bookme_slug")
     def _compute_bookme_url(self):
         for user in self:
-            user.bookme_url = (
-                f"{user.get_base_url()}/book/{user.bookme_slug}" if user.bookme_slug else False
-            )
+            user.bookme_url = f"{user.get_base_url()}/book/{user.bookme_slug}" if user.bookme_slug else False
 
     @api.depends("bookme_enabled", "bookme_mode", "bookme_slug")
     def _compute_bookme_next_step(self):
@@ -141,22 +157,24 @@ class ResUsers(models.Model):
                     "are set), minus your meetings. It offers times as soon as you save."
                 ),
                 "semi_automatic": self.env._(
-                    "Semi-automatic mode: your page offers only the \"Free for appointment\" "
+                    'Semi-automatic mode: your page offers only the "Free for appointment" '
                     "events of your calendar, cut into slots. Until you create one in Calendar, "
                     "your page shows no times."
                 ),
                 "manual": self.env._(
-                    "Manual mode: each \"Free for appointment\" event of your calendar is one "
+                    'Manual mode: each "Free for appointment" event of your calendar is one '
                     "bookable slot. Until you create one in Calendar, your page shows no times."
                 ),
             }
-            user.bookme_next_step = "\n".join([
-                modes[user.bookme_mode or "automatic"],
-                self.env._(
-                    "Next: save, then share your link (copy it above) or add it to your emails; "
-                    "create event types with their own hours in Book Me > Event Types."
-                ),
-            ])
+            user.bookme_next_step = "\n".join(
+                [
+                    modes[user.bookme_mode or "automatic"],
+                    self.env._(
+                        "Next: save, then share your link (copy it above) or add it to your emails; "
+                        "create event types with their own hours in Book Me > Event Types."
+                    ),
+                ]
+            )
 
     @api.onchange("bookme_enabled")
     def _onchange_bookme_enabled(self):
@@ -170,8 +188,7 @@ class ResUsers(models.Model):
         for user in self:
             if user.bookme_slug in ("booking", "api", "embed"):
                 raise ValidationError(
-                    self.env._("'%(slug)s' is reserved; choose another link name.",
-                               slug=user.bookme_slug)
+                    self.env._("'%(slug)s' is reserved; choose another link name.", slug=user.bookme_slug)
                 )
             if user.bookme_slug and not SLUG_RE.match(user.bookme_slug):
                 raise ValidationError(
@@ -249,9 +266,9 @@ class ResUsers(models.Model):
             if user.sudo().share:
                 raise AccessError(self.env._("Book Me is for internal users only."))
             if user == self.env.user and not user.has_group("crm_bookme.group_bookme_user"):
-                raise AccessError(self.env._(
-                    "Only Book Me users can activate Book Me: ask a Book Me administrator."
-                ))
+                raise AccessError(
+                    self.env._("Only Book Me users can activate Book Me: ask a Book Me administrator.")
+                )
 
     def _bookme_set_working_hours(self, calendar_id):
         """Write the working hours on each user's resource, creating it if needed (the
@@ -272,13 +289,15 @@ class ResUsers(models.Model):
     def _bookme_ensure_resource(self):
         for user in self.sudo():
             if not user.resource_ids:
-                self.env["resource.resource"].sudo().create({
-                    "name": user.name,
-                    "user_id": user.id,
-                    "calendar_id": False,
-                    "company_id": user.company_id.id,
-                    "tz": user.tz or "UTC",
-                })
+                self.env["resource.resource"].sudo().create(
+                    {
+                        "name": user.name,
+                        "user_id": user.id,
+                        "calendar_id": False,
+                        "company_id": user.company_id.id,
+                        "tz": user.tz or "UTC",
+                    }
+                )
 
     def _bookme_setup(self):
         """Give each Book Me user what the booking pages rely on: a link name, a
@@ -294,16 +313,20 @@ class ResUsers(models.Model):
                 user.bookme_slug = user._bookme_unique_slug(user.name or user.login)
             user._bookme_ensure_resource()
             if not user.bookme_personal_type_id:
-                user.bookme_personal_type_id = self.env["bookme.event.type"].sudo().create(
-                    {
-                        "name": self.env._("Appointment with %(name)s", name=user.name),
-                        "user_id": user.id,
-                        "slug": "free",
-                        "is_personal": True,
-                        "is_published": True,
-                        "duration": user.bookme_slot_duration,
-                        "min_notice": 0,
-                    }
+                user.bookme_personal_type_id = (
+                    self.env["bookme.event.type"]
+                    .sudo()
+                    .create(
+                        {
+                            "name": self.env._("Appointment with %(name)s", name=user.name),
+                            "user_id": user.id,
+                            "slug": "free",
+                            "is_personal": True,
+                            "is_published": True,
+                            "duration": user.bookme_slot_duration,
+                            "min_notice": 0,
+                        }
+                    )
                 )
 
     def _bookme_unique_slug(self, text):
@@ -349,19 +372,25 @@ class ResUsers(models.Model):
             if calendar:
                 own = calendar.copy({"name": name, "bookme_owner_id": user.id})
             else:
-                own = Calendar.create({
-                    "name": name,
-                    "bookme_owner_id": user.id,
-                    "company_id": user.company_id.id,
-                    "tz": user.tz or "UTC",
-                    "attendance_ids": [
-                        Command.create({
-                            "name": self.env._("Available"), "dayofweek": str(day),
-                            "hour_from": start, "hour_to": end, "day_period": period,
-                        })
-                        for day in range(5)
-                        for start, end, period in DEFAULT_HOURS
-                    ],
-                })
+                own = Calendar.create(
+                    {
+                        "name": name,
+                        "bookme_owner_id": user.id,
+                        "company_id": user.company_id.id,
+                        "tz": user.tz or "UTC",
+                        "attendance_ids": [
+                            Command.create(
+                                {
+                                    "name": self.env._("Available"),
+                                    "dayofweek": str(day),
+                                    "hour_from": start,
+                                    "hour_to": end,
+                                    "day_period": period,
+                                }
+                            )
+                            for day in range(5)
+                            for start, end, period in DEFAULT_HOURS
+                        ],
+                    }
+                )
             user.resource_ids[:1].calendar_id = own
-

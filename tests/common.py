@@ -27,43 +27,59 @@ class BookmeCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.calendar = cls.env["resource.calendar"].create({
-            "name": "Host hours",
-            "tz": "Europe/Oslo",
-            "attendance_ids": [
-                Command.create({"name": f"Day {d}", "dayofweek": str(d), "hour_from": 9.0,
-                                "hour_to": 17.0, "day_period": "morning"})
-                for d in range(5)
-            ],
-        })
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Host hours",
+                "tz": "Europe/Oslo",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {d}",
+                            "dayofweek": str(d),
+                            "hour_from": 9.0,
+                            "hour_to": 17.0,
+                            "day_period": "morning",
+                        }
+                    )
+                    for d in range(5)
+                ],
+            }
+        )
         cls.host = new_test_user(
-            cls.env, login="bookme_host", name="Hanne Host", email="hanne@example.com",
-            groups="sales_team.group_sale_salesman", tz="Europe/Oslo",
+            cls.env,
+            login="bookme_host",
+            name="Hanne Host",
+            email="hanne@example.com",
+            groups="sales_team.group_sale_salesman",
+            tz="Europe/Oslo",
         )
         # Semi-automatic (new users start automatic): the personal page offers only the
         # free-for-appointment events a test creates.
-        cls.host.write({"bookme_enabled": True, "bookme_slug": "hanne",
-                        "bookme_mode": "semi_automatic"})
+        cls.host.write({"bookme_enabled": True, "bookme_slug": "hanne", "bookme_mode": "semi_automatic"})
         cls.host.resource_calendar_id = cls.calendar
         cls.Booking = cls.env["bookme.booking"]
-        cls.etype = cls.env["bookme.event.type"].create({
-            "name": "Consultation",
-            "slug": "consultation",
-            "user_id": cls.host.id,
-            "duration": 30,
-            "increment": 30,
-            "min_notice": 0,
-        })
-        cls.group_type = cls.env["bookme.event.type"].create({
-            "name": "Workshop",
-            "slug": "workshop",
-            "user_id": cls.host.id,
-            "kind": "group",
-            "capacity": 3,
-            "duration": 60,
-            "increment": 60,
-            "min_notice": 0,
-        })
+        cls.etype = cls.env["bookme.event.type"].create(
+            {
+                "name": "Consultation",
+                "slug": "consultation",
+                "user_id": cls.host.id,
+                "duration": 30,
+                "increment": 30,
+                "min_notice": 0,
+            }
+        )
+        cls.group_type = cls.env["bookme.event.type"].create(
+            {
+                "name": "Workshop",
+                "slug": "workshop",
+                "user_id": cls.host.id,
+                "kind": "group",
+                "capacity": 3,
+                "duration": 60,
+                "increment": 60,
+                "min_notice": 0,
+            }
+        )
 
     def slots(self, etype, start, end, now=None):
         return self.env["bookme.scheduler"]._slots(etype, start, end, now=now)
@@ -108,19 +124,35 @@ class CommittedCase(BaseCase):
     def create_host(env, label, key, suffix, hours=(8.0, 18.0), days=5, **values):
         """A committed Book Me user "<label> Host" (UTC) with working hours ``hours`` on the
         first ``days`` weekdays; login ``bookme_<key>_<suffix>``, slug ``<key>-<suffix>``."""
-        host = env["res.users"].create({
-            "name": f"{label} Host", "login": f"bookme_{key}_{suffix}", "tz": "UTC",
-            **values,
-            "group_ids": [Command.link(env.ref("crm_bookme.group_bookme_user").id)],
-            "bookme_enabled": True, "bookme_slug": f"{key}-{suffix}",
-        })
-        host.resource_calendar_id = env["resource.calendar"].create({
-            "name": f"{label} hours", "tz": "UTC",
-            "attendance_ids": [Command.create({"name": "d", "dayofweek": str(d),
-                                               "hour_from": hours[0], "hour_to": hours[1],
-                                               "day_period": "morning"})
-                               for d in range(days)],
-        })
+        host = env["res.users"].create(
+            {
+                "name": f"{label} Host",
+                "login": f"bookme_{key}_{suffix}",
+                "tz": "UTC",
+                **values,
+                "group_ids": [Command.link(env.ref("crm_bookme.group_bookme_user").id)],
+                "bookme_enabled": True,
+                "bookme_slug": f"{key}-{suffix}",
+            }
+        )
+        host.resource_calendar_id = env["resource.calendar"].create(
+            {
+                "name": f"{label} hours",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": "d",
+                            "dayofweek": str(d),
+                            "hour_from": hours[0],
+                            "hour_to": hours[1],
+                            "day_period": "morning",
+                        }
+                    )
+                    for d in range(days)
+                ],
+            }
+        )
         return host
 
     @staticmethod
@@ -131,8 +163,7 @@ class CommittedCase(BaseCase):
         types = env["bookme.event.type"].browse(type_ids)
         if bookings is None:
             bookings = env["bookme.booking"].search([("event_type_id", "in", types.ids)])
-        env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                 ("res_id", "in", bookings.ids)]).unlink()
+        env["mail.mail"].search([("model", "=", "bookme.booking"), ("res_id", "in", bookings.ids)]).unlink()
         events, partners, leads = bookings.calendar_event_id, bookings.partner_id, bookings.lead_id
         bookings.unlink()
         events.unlink()

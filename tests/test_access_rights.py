@@ -67,23 +67,37 @@ class AccessCase(BookmeCase):
         )
         cls.portal = new("bookme_portal", "base.group_portal", name="Paula Portal")
         cls.employee = new("bookme_employee", "base.group_user", name="Emil Employee")
-        cls.colleague = new("bookme_colleague", "sales_team.group_sale_salesman",
-                            name="Cole Colleague", email="cole@example.com")
+        cls.colleague = new(
+            "bookme_colleague",
+            "sales_team.group_sale_salesman",
+            name="Cole Colleague",
+            email="cole@example.com",
+        )
         cls.colleague.write({"bookme_enabled": True, "bookme_slug": "cole"})
         cls.colleague.resource_calendar_id = cls.calendar
-        cls.bookme_admin = new("bookme_admin", "base.group_user,crm_bookme.group_bookme_manager",
-                               name="Bo Admin")
-        cls.settings_admin = new("bookme_settings", "base.group_user,base.group_system",
-                                 name="Sergei Settings")
+        cls.bookme_admin = new(
+            "bookme_admin", "base.group_user,crm_bookme.group_bookme_manager", name="Bo Admin"
+        )
+        cls.settings_admin = new(
+            "bookme_settings", "base.group_user,base.group_system", name="Sergei Settings"
+        )
         cls.newbie = new("bookme_newbie", "sales_team.group_sale_salesman", name="Nina Newbie")
-        cls.colleague_type = cls.env["bookme.event.type"].create({
-            "name": "Colleague's call", "slug": "call", "user_id": cls.colleague.id,
-            "duration": 30, "increment": 30, "min_notice": 0,
-        })
+        cls.colleague_type = cls.env["bookme.event.type"].create(
+            {
+                "name": "Colleague's call",
+                "slug": "call",
+                "user_id": cls.colleague.id,
+                "duration": 30,
+                "increment": 30,
+                "min_notice": 0,
+            }
+        )
 
     def mail_count(self):
-        return (self.env["mail.mail"].sudo().search_count([]),
-                self.env["mail.message"].sudo().search_count([]))
+        return (
+            self.env["mail.mail"].sudo().search_count([]),
+            self.env["mail.message"].sudo().search_count([]),
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -94,23 +108,31 @@ class TestRpcRefusals(AccessCase):
 
     def targets(self, booking):
         """A record of each Book Me model for the methods to be called on."""
-        location = self.env["bookme.location"].create({
-            "event_type_id": self.etype.id, "location_type": "phone", "phone": "+47 1234",
-        })
+        location = self.env["bookme.location"].create(
+            {
+                "event_type_id": self.etype.id,
+                "location_type": "phone",
+                "phone": "+47 1234",
+            }
+        )
         availability = self.env["bookme.availability"].with_user(self.host).create({})
         return {
             "bookme.booking": booking,
             "bookme.event.type": self.etype,
             "bookme.location": location,
-            "bookme.date.availability": self.env["bookme.date.availability"].create({
-                "user_id": self.host.id, "date": "2030-01-12",
-            }),
+            "bookme.date.availability": self.env["bookme.date.availability"].create(
+                {
+                    "user_id": self.host.id,
+                    "date": "2030-01-12",
+                }
+            ),
             "bookme.availability": availability,
-            "bookme.booking.cancel": self.env["bookme.booking.cancel"].with_user(self.host)
+            "bookme.booking.cancel": self.env["bookme.booking.cancel"]
+            .with_user(self.host)
             .create({"booking_ids": booking.ids}),
             "bookme.booking.reschedule": self.env["bookme.booking.reschedule"]
-            .with_user(self.host).create({"booking_id": booking.id,
-                                          "new_start": "2030-01-07 11:00:00"}),
+            .with_user(self.host)
+            .create({"booking_id": booking.id, "new_start": "2030-01-07 11:00:00"}),
             "res.users": self.host,
             "res.partner": booking.partner_id,
             "calendar.event": booking.calendar_event_id,
@@ -118,14 +140,21 @@ class TestRpcRefusals(AccessCase):
 
     def call_args(self, model, name):
         params = list(inspect.signature(getattr(type(model), name)).parameters.values())[1:]
-        return [ARGS.get(p.name) for p in params
-                if p.default is inspect.Parameter.empty
-                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        return [
+            ARGS.get(p.name)
+            for p in params
+            if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
 
     def test_guest_actions_are_not_rpc_endpoints(self):
         booking = self.book(self.etype, MONDAY_9)
-        for name in ("_bookme_guest_cancel", "_bookme_guest_reschedule", "_bookme_cancel",
-                     "_bookme_reschedule", "_bookme_create"):
+        for name in (
+            "_bookme_guest_cancel",
+            "_bookme_guest_reschedule",
+            "_bookme_cancel",
+            "_bookme_reschedule",
+            "_bookme_create",
+        ):
             with self.assertRaises(AccessError):
                 get_public_method(booking, name)
         params = inspect.signature(type(booking).action_bookme_cancel).parameters
@@ -164,8 +193,9 @@ class TestRpcRefusals(AccessCase):
                 record = record.with_user(user)
                 with self.subTest(user=user.login, method=f"{model_name}.{name}"):
                     with self.assertRaises(REFUSED):
-                        ids = [] if getattr(getattr(type(record), name), "_api_model", False) \
-                            else [record.ids]
+                        ids = (
+                            [] if getattr(getattr(type(record), name), "_api_model", False) else [record.ids]
+                        )
                         call_kw(record, name, [*ids, *self.call_args(record, name)], {})
                     checked += 1
         self.assertGreaterEqual(checked, 20)
@@ -196,9 +226,22 @@ class TestSalesperson(AccessCase):
         Type = self.env["bookme.event.type"].with_user(self.host)
         etype = Type.create({"name": "Demo", "duration": 30, "min_notice": 0})
         self.assertEqual(etype.user_id, self.host)
-        etype.write({"name": "Product demo", "location_ids": [(0, 0, {
-            "location_type": "online", "online_provider": "custom", "url": "https://meet.example/x",
-        })]})
+        etype.write(
+            {
+                "name": "Product demo",
+                "location_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "location_type": "online",
+                            "online_provider": "custom",
+                            "url": "https://meet.example/x",
+                        },
+                    )
+                ],
+            }
+        )
         booking = self.book(self.etype, MONDAY_9)
         mine = booking.with_user(self.host)
         mine.internal_note = "Bring the contract"
@@ -221,9 +264,17 @@ class TestSalesperson(AccessCase):
             self.env["bookme.booking.cancel"].with_user(self.host).create(
                 {"booking_ids": booking.ids}
             ).action_confirm()
-        wizard = self.env["bookme.booking.reschedule"].with_user(self.host).create(
-            {"booking_id": booking.id, "date": "2030-01-08", "new_start": "2030-01-08 09:00:00",
-             "client_message": "Moved by someone else"}
+        wizard = (
+            self.env["bookme.booking.reschedule"]
+            .with_user(self.host)
+            .create(
+                {
+                    "booking_id": booking.id,
+                    "date": "2030-01-08",
+                    "new_start": "2030-01-08 09:00:00",
+                    "client_message": "Moved by someone else",
+                }
+            )
         )
         with self.assertRaises(AccessError):
             wizard.action_apply()
@@ -236,9 +287,13 @@ class TestSalesperson(AccessCase):
         with self.assertRaises(AccessError):
             self.colleague_type.with_user(self.host).write({"name": "Hijacked"})
         with self.assertRaises(AccessError):
-            self.env["bookme.event.type"].with_user(self.host).create({
-                "name": "For Cole", "user_id": self.colleague.id, "duration": 30,
-            })
+            self.env["bookme.event.type"].with_user(self.host).create(
+                {
+                    "name": "For Cole",
+                    "user_id": self.colleague.id,
+                    "duration": 30,
+                }
+            )
         self.assertEqual(self.colleague_type.name, "Colleague's call")
 
     def test_cannot_move_type_or_booking_to_colleague(self):
@@ -255,9 +310,13 @@ class TestSalesperson(AccessCase):
         self.assertEqual(self.etype.user_id, self.colleague)
 
     def test_cannot_move_location_to_colleague_type(self):
-        location = self.env["bookme.location"].create({
-            "event_type_id": self.etype.id, "location_type": "phone", "phone": "+47 555 00 000",
-        })
+        location = self.env["bookme.location"].create(
+            {
+                "event_type_id": self.etype.id,
+                "location_type": "phone",
+                "phone": "+47 555 00 000",
+            }
+        )
         with self.assertRaises(AccessError):
             location.with_user(self.host).write({"event_type_id": self.colleague_type.id})
         self.assertEqual(location.event_type_id, self.etype)
@@ -266,11 +325,15 @@ class TestSalesperson(AccessCase):
 
     def test_availability_of_colleague_refused(self):
         """Before: creating the wizard for a colleague showed their time off."""
-        self.env["resource.calendar.leaves"].create({
-            "name": "Cole's surgery", "resource_id": self.colleague.resource_ids[:1].id,
-            "calendar_id": self.calendar.id,
-            "date_from": "2030-01-10 00:00:00", "date_to": "2030-01-11 00:00:00",
-        })
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Cole's surgery",
+                "resource_id": self.colleague.resource_ids[:1].id,
+                "calendar_id": self.calendar.id,
+                "date_from": "2030-01-10 00:00:00",
+                "date_to": "2030-01-11 00:00:00",
+            }
+        )
         Wizard = self.env["bookme.availability"].with_user(self.host)
         with self.assertRaises(AccessError):
             Wizard.create({"user_id": self.colleague.id})
@@ -280,28 +343,46 @@ class TestSalesperson(AccessCase):
         self.assertEqual(own.user_id, self.host)
         self.assertNotIn("Cole's surgery", own.leave_ids.mapped("name"))
         # A Book Me administrator may open anyone's.
-        admin_view = self.env["bookme.availability"].with_user(self.bookme_admin).create(
-            {"user_id": self.colleague.id}
+        admin_view = (
+            self.env["bookme.availability"]
+            .with_user(self.bookme_admin)
+            .create({"user_id": self.colleague.id})
         )
         self.assertIn("Cole's surgery", admin_view.leave_ids.mapped("name"))
 
     def test_availability_cannot_write_other_time_off_by_id(self):
         """Before: a leave line naming any resource.calendar.leaves id rewrote it on Save."""
-        holiday = self.env["resource.calendar.leaves"].create({
-            "name": "National day", "calendar_id": self.calendar.id,
-            "date_from": "2030-05-17 00:00:00", "date_to": "2030-05-18 00:00:00",
-        })
-        theirs = self.env["resource.calendar.leaves"].create({
-            "name": "Cole's holiday", "resource_id": self.colleague.resource_ids[:1].id,
-            "calendar_id": self.calendar.id,
-            "date_from": "2030-02-01 00:00:00", "date_to": "2030-02-02 00:00:00",
-        })
+        holiday = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "National day",
+                "calendar_id": self.calendar.id,
+                "date_from": "2030-05-17 00:00:00",
+                "date_to": "2030-05-18 00:00:00",
+            }
+        )
+        theirs = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Cole's holiday",
+                "resource_id": self.colleague.resource_ids[:1].id,
+                "calendar_id": self.calendar.id,
+                "date_from": "2030-02-01 00:00:00",
+                "date_to": "2030-02-02 00:00:00",
+            }
+        )
         for leave in (holiday, theirs):
             wizard = self.env["bookme.availability"].with_user(self.host).create({})
-            wizard.leave_ids = [(0, 0, {
-                "leave_id": leave.id, "name": "Gone", "date_from": "2030-01-01 00:00:00",
-                "date_to": "2030-01-02 00:00:00",
-            })]
+            wizard.leave_ids = [
+                (
+                    0,
+                    0,
+                    {
+                        "leave_id": leave.id,
+                        "name": "Gone",
+                        "date_from": "2030-01-01 00:00:00",
+                        "date_to": "2030-01-02 00:00:00",
+                    },
+                )
+            ]
             with self.assertRaises(AccessError):
                 wizard.action_save()
         self.assertEqual(holiday.name, "National day")
@@ -352,16 +433,18 @@ class TestAdministrators(AccessCase):
         call_kw(Users, "write", [self.newbie.ids, {"resource_calendar_id": self.calendar.id}], {})
         self.assert_set_up(self.newbie, self.calendar)
         other = self.env.company.resource_calendar_id
-        call_kw(Users, "write", [self.newbie.ids, {"resource_calendar_id": other.id,
-                                                   "bookme_min_gap": 15}], {})
+        call_kw(
+            Users, "write", [self.newbie.ids, {"resource_calendar_id": other.id, "bookme_min_gap": 15}], {}
+        )
         self.assertEqual(self.newbie.resource_calendar_id, other)
         self.assertEqual(self.newbie.bookme_min_gap, 15)
         read = call_kw(Users, "read", [self.newbie.ids, ["resource_calendar_id"]], {})
         self.assertEqual(read[0]["resource_calendar_id"][0], other.id)
 
     def test_bookme_admin_on_hosts_form(self):
-        form = Form(self.newbie.with_user(self.bookme_admin),
-                    view="crm_bookme.res_users_view_form_bookme_hosts")
+        form = Form(
+            self.newbie.with_user(self.bookme_admin), view="crm_bookme.res_users_view_form_bookme_hosts"
+        )
         form.bookme_enabled = True
         form.resource_calendar_id = self.calendar
         form.bookme_secret_code = "4321"
@@ -371,8 +454,12 @@ class TestAdministrators(AccessCase):
 
     def test_bookme_admin_over_rpc(self):
         Users = self.env["res.users"].with_user(self.bookme_admin)
-        call_kw(Users, "write", [self.newbie.ids, {"bookme_enabled": True,
-                                                   "resource_calendar_id": self.calendar.id}], {})
+        call_kw(
+            Users,
+            "write",
+            [self.newbie.ids, {"bookme_enabled": True, "resource_calendar_id": self.calendar.id}],
+            {},
+        )
         self.assert_set_up(self.newbie, self.calendar)
         read = call_kw(Users, "read", [self.newbie.ids, ["resource_calendar_id"]], {})
         self.assertEqual(read[0]["resource_calendar_id"][0], self.calendar.id)
@@ -391,11 +478,20 @@ class TestAdministrators(AccessCase):
         Odoo's related field writes through a resource the user did not have yet."""
         self.newbie.sudo().write({"bookme_enabled": True, "resource_calendar_id": self.calendar.id})
         self.assert_set_up(self.newbie, self.calendar)
-        created = self.env["res.users"].sudo().create({
-            "name": "Olga One-Write", "login": "olga-one-write", "email": "olga@example.com",
-            "group_ids": [Command.link(self.env.ref("crm_bookme.group_bookme_user").id)],
-            "bookme_enabled": True, "resource_calendar_id": self.calendar.id,
-        })
+        created = (
+            self.env["res.users"]
+            .sudo()
+            .create(
+                {
+                    "name": "Olga One-Write",
+                    "login": "olga-one-write",
+                    "email": "olga@example.com",
+                    "group_ids": [Command.link(self.env.ref("crm_bookme.group_bookme_user").id)],
+                    "bookme_enabled": True,
+                    "resource_calendar_id": self.calendar.id,
+                }
+            )
+        )
         self.assert_set_up(created, self.calendar)
 
     def test_book_me_user_cannot_set_up_colleague(self):
@@ -434,10 +530,13 @@ class TestBookingPathFields(AccessCase):
     the booking follows its calendar event."""
 
     def guest_mails(self, booking):
-        return self.env["mail.mail"].search([
-            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-            ("recipient_ids", "in", booking.partner_id.ids),
-        ])
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+                ("recipient_ids", "in", booking.partner_id.ids),
+            ]
+        )
 
     def free(self, etype, start):
         return start in self.starts(etype, start, start + timedelta(minutes=1))
@@ -446,18 +545,25 @@ class TestBookingPathFields(AccessCase):
         """Before: a kanban drag wrote 'state', a calendar drag wrote 'start'."""
         booking = self.book(self.etype, MONDAY_9)
         for user in (self.host, self.bookme_admin):
-            for vals in ({"state": "done"}, {"state": "cancelled"},
-                         {"start": naive(MONDAY_9 + timedelta(hours=3))},
-                         {"stop": naive(MONDAY_9 + timedelta(hours=3))},
-                         {"event_type_id": self.group_type.id}):
+            for vals in (
+                {"state": "done"},
+                {"state": "cancelled"},
+                {"start": naive(MONDAY_9 + timedelta(hours=3))},
+                {"stop": naive(MONDAY_9 + timedelta(hours=3))},
+                {"event_type_id": self.group_type.id},
+            ):
                 with self.assertRaises(UserError):
                     booking.with_user(user).write(vals)
         with self.assertRaises(UserError):
-            self.env["bookme.booking"].with_user(self.bookme_admin).create({
-                "event_type_id": self.etype.id, "user_id": self.host.id,
-                "partner_id": self.host.partner_id.id, "start": naive(MONDAY_9),
-                "stop": naive(MONDAY_9 + timedelta(minutes=30)),
-            })
+            self.env["bookme.booking"].with_user(self.bookme_admin).create(
+                {
+                    "event_type_id": self.etype.id,
+                    "user_id": self.host.id,
+                    "partner_id": self.host.partner_id.id,
+                    "start": naive(MONDAY_9),
+                    "stop": naive(MONDAY_9 + timedelta(minutes=30)),
+                }
+            )
         self.assertEqual(booking.state, "confirmed")
         self.assertEqual(booking.start, naive(MONDAY_9))
         booking.with_user(self.host).write({"internal_note": "Fine", "checked_in": True})
@@ -478,9 +584,12 @@ class TestBookingPathFields(AccessCase):
         booking = self.book(self.etype, MONDAY_9)
         mails = len(self.guest_mails(booking))
         new_start = MONDAY_9 + timedelta(hours=4)
-        booking.calendar_event_id.with_user(self.host).write({
-            "start": naive(new_start), "stop": naive(new_start + timedelta(minutes=30)),
-        })
+        booking.calendar_event_id.with_user(self.host).write(
+            {
+                "start": naive(new_start),
+                "stop": naive(new_start + timedelta(minutes=30)),
+            }
+        )
         self.assertEqual(booking.start, naive(new_start))
         self.assertEqual(booking.stop, naive(new_start + timedelta(minutes=30)))
         self.assertEqual(booking.state, "confirmed")
@@ -492,9 +601,12 @@ class TestBookingPathFields(AccessCase):
         first = self.book(self.group_type, MONDAY_9, email="g1@example.com", name="G1")
         second = self.book(self.group_type, MONDAY_9, email="g2@example.com", name="G2")
         new_start = MONDAY_9 + timedelta(hours=2)
-        first.calendar_event_id.with_user(self.host).write({
-            "start": naive(new_start), "stop": naive(new_start + timedelta(hours=1)),
-        })
+        first.calendar_event_id.with_user(self.host).write(
+            {
+                "start": naive(new_start),
+                "stop": naive(new_start + timedelta(hours=1)),
+            }
+        )
         self.assertEqual((first + second).mapped("start"), [naive(new_start)] * 2)
 
     def test_event_archived_cancels_booking(self):
@@ -545,23 +657,45 @@ class TestGuestFacing(AccessCase):
 
     def test_meeting_link_must_be_web_address(self):
         Location = self.env["bookme.location"].with_user(self.host)
-        for url in ("javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>",
-                    "//evil.example", "https://", "https://a.example/\njavascript:x"):
+        for url in (
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>",
+            "//evil.example",
+            "https://",
+            "https://a.example/\njavascript:x",
+        ):
             with self.assertRaises(ValidationError, msg=url):
-                Location.create({"event_type_id": self.etype.id, "location_type": "online",
-                                 "online_provider": "custom", "url": url})
-        ok = Location.create({"event_type_id": self.etype.id, "location_type": "online",
-                              "online_provider": "custom", "url": "https://meet.example/abc"})
+                Location.create(
+                    {
+                        "event_type_id": self.etype.id,
+                        "location_type": "online",
+                        "online_provider": "custom",
+                        "url": url,
+                    }
+                )
+        ok = Location.create(
+            {
+                "event_type_id": self.etype.id,
+                "location_type": "online",
+                "online_provider": "custom",
+                "url": "https://meet.example/abc",
+            }
+        )
         self.assertEqual(ok.url, "https://meet.example/abc")
 
     def test_non_web_video_link_is_not_a_link(self):
         booking = self.book(self.etype, MONDAY_9)
         event = booking.calendar_event_id
-        for url, link in (("javascript:alert(1)", False), ("data:text/html,x", False),
-                          ("https://meet.example/abc", "https://meet.example/abc")):
+        for url, link in (
+            ("javascript:alert(1)", False),
+            ("data:text/html,x", False),
+            ("https://meet.example/abc", "https://meet.example/abc"),
+        ):
             event.flush_recordset()
-            self.env.cr.execute("UPDATE calendar_event SET videocall_location = %s WHERE id = %s",
-                                [url, event.id])
+            self.env.cr.execute(
+                "UPDATE calendar_event SET videocall_location = %s WHERE id = %s", [url, event.id]
+            )
             event.invalidate_recordset()
             self.assertEqual(booking._bookme_videocall_url(), link)
             page = self.env["ir.qweb"]._render("crm_bookme.booking_details", {"booking": booking})
@@ -593,8 +727,7 @@ class TestGuestFacing(AccessCase):
     def test_bookings_name_search(self):
         """Before: _rec_name = 'display_name' made every many2one search on bookings raise."""
         booking = self.book(self.etype, MONDAY_9, name="Gina Guest")
-        other = self.book(self.etype, MONDAY_9 + timedelta(hours=1), email="z@example.com",
-                          name="Zed Zulu")
+        other = self.book(self.etype, MONDAY_9 + timedelta(hours=1), email="z@example.com", name="Zed Zulu")
         Booking = self.env["bookme.booking"].with_user(self.host)
         found = [r[0] for r in Booking.name_search("Gina")]
         self.assertIn(booking.id, found)
@@ -613,8 +746,9 @@ class TestPublicPicture(HttpCase):
         host.bookme_enabled = True
         Type = self.env["bookme.event.type"]
         published = Type.create({"name": "Pictured", "user_id": host.id, "image_1920": png()})
-        hidden = Type.create({"name": "Hidden", "user_id": host.id, "image_1920": png(),
-                              "is_published": False})
+        hidden = Type.create(
+            {"name": "Hidden", "user_id": host.id, "image_1920": png(), "is_published": False}
+        )
         self.assertTrue(published.is_published, "published by default")
         self.assertTrue(published.website_url.endswith(f"/book/{host.bookme_slug}/pictured"))
         picture = base64.b64decode(published.image_1920)
@@ -633,12 +767,18 @@ class TestRpcOverHttp(HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.host = new_test_user(self.env, login="bookme_rpc_host", tz="Europe/Oslo",
-                                  groups="sales_team.group_sale_salesman")
+        self.host = new_test_user(
+            self.env, login="bookme_rpc_host", tz="Europe/Oslo", groups="sales_team.group_sale_salesman"
+        )
         self.host.bookme_enabled = True
-        etype = self.env["bookme.event.type"].create({
-            "name": "Call", "user_id": self.host.id, "min_notice": 0, "duration": 30,
-        })
+        etype = self.env["bookme.event.type"].create(
+            {
+                "name": "Call",
+                "user_id": self.host.id,
+                "min_notice": 0,
+                "duration": 30,
+            }
+        )
         # 09:00 in Oslo on a Monday two weeks ahead (default hours 08:00-12:00).
         day = datetime.now(OSLO).date() + timedelta(days=14)
         day += timedelta(days=-day.weekday())
@@ -651,14 +791,20 @@ class TestRpcOverHttp(HttpCase):
     def rpc_cancel(self):
         return self.make_jsonrpc_request(
             "/web/dataset/call_kw/bookme.booking/action_bookme_cancel",
-            {"model": "bookme.booking", "method": "action_bookme_cancel",
-             "args": [self.booking.ids], "kwargs": {"reason": "Mine now"}},
+            {
+                "model": "bookme.booking",
+                "method": "action_bookme_cancel",
+                "args": [self.booking.ids],
+                "kwargs": {"reason": "Mine now"},
+            },
         )
 
     def test_cancel_over_json_rpc(self):
         mails = self.env["mail.mail"].search_count([])
-        for login, groups in (("bookme_rpc_portal", "base.group_portal"),
-                              ("bookme_rpc_employee", "base.group_user")):
+        for login, groups in (
+            ("bookme_rpc_portal", "base.group_portal"),
+            ("bookme_rpc_employee", "base.group_user"),
+        ):
             new_test_user(self.env, login=login, groups=groups)
             self.authenticate(login, login)
             with self.assertRaises(JsonRpcException) as err:

@@ -21,44 +21,59 @@ class TestJsonApi(HttpCase, BookmeCase):
         return res.status_code, res.json()
 
     def post_json(self, path, body, raw=None):
-        res = self.url_open(path, data=raw if raw is not None else json.dumps(body),
-                            headers={"Content-Type": "application/json"})
+        res = self.url_open(
+            path,
+            data=raw if raw is not None else json.dumps(body),
+            headers={"Content-Type": "application/json"},
+        )
         return res.status_code, res.json()
 
     def counts(self):
-        return (self.env["bookme.booking"].search_count([]),
-                self.env["calendar.event"].search_count([]),
-                self.env["res.partner"].search_count([]),
-                self.env["mail.mail"].search_count([]))
+        return (
+            self.env["bookme.booking"].search_count([]),
+            self.env["calendar.event"].search_count([]),
+            self.env["res.partner"].search_count([]),
+            self.env["mail.mail"].search_count([]),
+        )
 
     def body(self, **kw):
-        return {"start": "2030-01-07T09:00:00+01:00", "name": "Gina Guest",
-                "email": "gina@example.com", "tz": "Europe/Oslo", **kw}
+        return {
+            "start": "2030-01-07T09:00:00+01:00",
+            "name": "Gina Guest",
+            "email": "gina@example.com",
+            "tz": "Europe/Oslo",
+            **kw,
+        }
 
     # --- slots ---------------------------------------------------------------------------
 
     def test_slots_success(self):
-        status, data = self.get_json(f"{self.API}/hanne/consultation/slots",
-                                     **{"from": "2030-01-07", "to": "2030-01-08", "tz": "Europe/Oslo"})
+        status, data = self.get_json(
+            f"{self.API}/hanne/consultation/slots",
+            **{"from": "2030-01-07", "to": "2030-01-08", "tz": "Europe/Oslo"},
+        )
         self.assertEqual(status, 200)
         self.assertEqual(data["timezone"], "Europe/Oslo")
         self.assertEqual([d["date"] for d in data["days"]], ["2030-01-07", "2030-01-08"])
         first = data["days"][0]["slots"][0]
-        self.assertEqual(first, {"start": "2030-01-07T09:00:00+01:00",
-                                 "end": "2030-01-07T09:30:00+01:00", "seats_left": 1})
+        self.assertEqual(
+            first, {"start": "2030-01-07T09:00:00+01:00", "end": "2030-01-07T09:30:00+01:00", "seats_left": 1}
+        )
         self.assertEqual(len(data["days"][0]["slots"]), 16)
 
     def test_slots_in_guest_zone(self):
-        status, data = self.get_json(f"{self.API}/hanne/consultation/slots",
-                                     **{"from": "2030-01-07", "to": "2030-01-07",
-                                        "tz": "America/New_York"})
+        status, data = self.get_json(
+            f"{self.API}/hanne/consultation/slots",
+            **{"from": "2030-01-07", "to": "2030-01-07", "tz": "America/New_York"},
+        )
         self.assertEqual(status, 200)
         # 09:00 Oslo is 03:00 in New York: same instant, other offset and day grouping.
         self.assertEqual(data["days"][0]["slots"][0]["start"], "2030-01-07T03:00:00-05:00")
 
     def test_slots_group_seats_and_free_page(self):
-        status, data = self.get_json(f"{self.API}/hanne/workshop/slots",
-                                     **{"from": "2030-01-07", "to": "2030-01-07"})
+        status, data = self.get_json(
+            f"{self.API}/hanne/workshop/slots", **{"from": "2030-01-07", "to": "2030-01-07"}
+        )
         self.assertEqual(status, 200)
         self.assertEqual(data["days"][0]["slots"][0]["seats_left"], 3)
         status, data = self.get_json(f"{self.API}/hanne/free/slots")
@@ -141,14 +156,16 @@ class TestJsonApi(HttpCase, BookmeCase):
         status, _data = self.post_json(f"{self.API}/hanne/consultation/bookings", self.body())
         self.assertEqual(status, 201)
         before = self.counts()
-        status, data = self.post_json(f"{self.API}/hanne/consultation/bookings",
-                                      self.body(email="other@example.com", name="Other"))
+        status, data = self.post_json(
+            f"{self.API}/hanne/consultation/bookings", self.body(email="other@example.com", name="Other")
+        )
         self.assertEqual(status, 409)
         self.assertEqual(data["error"]["code"], "slot_unavailable")
         self.assertEqual(self.counts(), before)
         # A time that is no slot at all (Sunday) is just as unavailable.
-        status, data = self.post_json(f"{self.API}/hanne/consultation/bookings",
-                                      self.body(start="2030-01-06T09:00:00+01:00"))
+        status, data = self.post_json(
+            f"{self.API}/hanne/consultation/bookings", self.body(start="2030-01-06T09:00:00+01:00")
+        )
         self.assertEqual(status, 409)
 
     def test_book_idempotency(self):
@@ -168,8 +185,9 @@ class TestJsonApi(HttpCase, BookmeCase):
         status, _data = self.post_json(url, self.body(email="bad"))  # refused, but counted
         self.assertEqual(status, 400)
         before = self.counts()
-        status, data = self.post_json(url, self.body(start="2030-01-07T11:00:00+01:00",
-                                                     email="third@example.com"))
+        status, data = self.post_json(
+            url, self.body(start="2030-01-07T11:00:00+01:00", email="third@example.com")
+        )
         self.assertEqual(status, 429)
         self.assertEqual(data["error"]["code"], "throttled")
         self.assertEqual(self.counts(), before, "nothing booked past the limit")
@@ -180,8 +198,7 @@ class TestJsonApi(HttpCase, BookmeCase):
         self.assertEqual(status, 200)
 
     def test_unexpected_error_is_json_not_a_traceback(self):
-        with patch.object(type(self.env["bookme.scheduler"]), "_slots",
-                          side_effect=RuntimeError("boom")):
+        with patch.object(type(self.env["bookme.scheduler"]), "_slots", side_effect=RuntimeError("boom")):
             status, data = self.get_json(f"{self.API}/hanne/consultation/slots")
         self.assertEqual(status, 500)
         self.assertEqual(data["error"]["code"], "server_error")
@@ -216,19 +233,22 @@ class TestJsonApi(HttpCase, BookmeCase):
 
     def test_reschedule(self):
         token = self._booked_token()
-        status, data = self.post_json(f"{self.API}/bookings/{token}/reschedule",
-                                      {"start": "2030-01-07T11:00:00+01:00"})
+        status, data = self.post_json(
+            f"{self.API}/bookings/{token}/reschedule", {"start": "2030-01-07T11:00:00+01:00"}
+        )
         self.assertEqual(status, 200, data)
         self.assertEqual(data["booking"]["start"], "2030-01-07T11:00:00+01:00")
         self._booked_token(email="z@example.com", name="Zed")  # takes 09:00 again
-        status, data = self.post_json(f"{self.API}/bookings/{token}/reschedule",
-                                      {"start": "2030-01-07T09:00:00+01:00"})
+        status, data = self.post_json(
+            f"{self.API}/bookings/{token}/reschedule", {"start": "2030-01-07T09:00:00+01:00"}
+        )
         self.assertEqual(status, 409)
         self.assertEqual(data["error"]["code"], "slot_unavailable")
         status, data = self.post_json(f"{self.API}/bookings/{token}/reschedule", {"start": "x"})
         self.assertEqual(status, 400)
-        status, data = self.post_json(f"{self.API}/bookings/unknown/reschedule",
-                                      {"start": "2030-01-07T11:00:00+01:00"})
+        status, data = self.post_json(
+            f"{self.API}/bookings/unknown/reschedule", {"start": "2030-01-07T11:00:00+01:00"}
+        )
         self.assertEqual(status, 404)
 
     def test_get_never_changes_data(self):

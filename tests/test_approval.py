@@ -22,44 +22,65 @@ class ApprovalCase(BookmeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.approval = cls.env["bookme.event.type"].create({
-            "name": "Portfolio review",
-            "slug": "review",
-            "user_id": cls.host.id,
-            "duration": 30,
-            "increment": 30,
-            "min_notice": 0,
-            "requires_approval": True,
-        })
-        cls.afternoons = cls.env["resource.calendar"].create({
-            "name": "Afternoons",
-            "tz": "Europe/Oslo",
-            "attendance_ids": [
-                Command.create({"name": f"Day {d}", "dayofweek": str(d), "hour_from": 13.0,
-                                "hour_to": 17.0, "day_period": "afternoon"})
-                for d in range(5)
-            ],
-        })
+        cls.approval = cls.env["bookme.event.type"].create(
+            {
+                "name": "Portfolio review",
+                "slug": "review",
+                "user_id": cls.host.id,
+                "duration": 30,
+                "increment": 30,
+                "min_notice": 0,
+                "requires_approval": True,
+            }
+        )
+        cls.afternoons = cls.env["resource.calendar"].create(
+            {
+                "name": "Afternoons",
+                "tz": "Europe/Oslo",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {d}",
+                            "dayofweek": str(d),
+                            "hour_from": 13.0,
+                            "hour_to": 17.0,
+                            "day_period": "afternoon",
+                        }
+                    )
+                    for d in range(5)
+                ],
+            }
+        )
         cls.colleague = new_test_user(
-            cls.env, login="bookme_colleague", name="Colin Colleague",
-            email="colin@example.com", groups="sales_team.group_sale_salesman", tz="Europe/Oslo",
+            cls.env,
+            login="bookme_colleague",
+            name="Colin Colleague",
+            email="colin@example.com",
+            groups="sales_team.group_sale_salesman",
+            tz="Europe/Oslo",
         )
         cls.colleague.write({"bookme_enabled": True, "bookme_slug": "colin"})
         cls.colleague.resource_calendar_id = cls.afternoons
         cls.other_user = new_test_user(
-            cls.env, login="bookme_other", name="Olga Other", email="olga@example.com",
-            groups="sales_team.group_sale_salesman", tz="Europe/Oslo",
+            cls.env,
+            login="bookme_other",
+            name="Olga Other",
+            email="olga@example.com",
+            groups="sales_team.group_sale_salesman",
+            tz="Europe/Oslo",
         )
         cls.manager = new_test_user(
-            cls.env, login="bookme_manager", name="Mona Manager", email="mona@example.com",
+            cls.env,
+            login="bookme_manager",
+            name="Mona Manager",
+            email="mona@example.com",
             groups="sales_team.group_sale_salesman,crm_bookme.group_bookme_manager",
             tz="Europe/Oslo",
         )
         cls.portal = new_test_user(cls.env, login="bookme_portal", groups="base.group_portal")
 
     def mails_of(self, booking):
-        return self.env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                             ("res_id", "=", booking.id)])
+        return self.env["mail.mail"].search([("model", "=", "bookme.booking"), ("res_id", "=", booking.id)])
 
     def guest_mails(self, mails, booking):
         return mails.filtered(lambda m: booking.partner_id in m.recipient_ids)
@@ -68,9 +89,12 @@ class ApprovalCase(BookmeCase):
         return self.book(etype or self.approval, start, email=email, name=name)
 
     def inbox(self, user):
-        return self.env["mail.notification"].search_count([
-            ("res_partner_id", "=", user.partner_id.id), ("notification_type", "=", "inbox"),
-        ])
+        return self.env["mail.notification"].search_count(
+            [
+                ("res_partner_id", "=", user.partner_id.id),
+                ("notification_type", "=", "inbox"),
+            ]
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -95,8 +119,9 @@ class TestApproval(ApprovalCase):
         activity = booking.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.host)
-        self.assertEqual(activity.activity_type_id,
-                         self.env.ref("crm_bookme.mail_activity_type_bookme_request"))
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("crm_bookme.mail_activity_type_bookme_request")
+        )
         self.assertEqual(activity.date_deadline, date(2030, 1, 7))
         self.assertTrue(booking.is_hatched, "pending requests are hatched in the calendar")
         etype = self.approval.with_user(self.host)
@@ -145,8 +170,11 @@ class TestApproval(ApprovalCase):
         first = self.request()
         second = self.request(email="bob@example.com", name="Bob")
         self.assertEqual((first.state, second.state), ("requested", "requested"))
-        self.assertIn(MONDAY_9, self.starts(self.approval, MONDAY_9, MONDAY_9 + timedelta(hours=1)),
-                      "still requestable while both are pending")
+        self.assertIn(
+            MONDAY_9,
+            self.starts(self.approval, MONDAY_9, MONDAY_9 + timedelta(hours=1)),
+            "still requestable while both are pending",
+        )
         first.with_user(self.host).action_bookme_approve()
         mails = self.mails_of(second)
         with self.assertRaisesRegex(UserError, "no longer free"):
@@ -188,19 +216,33 @@ class TestApproval(ApprovalCase):
         self.assertTrue(new.attachment_ids)
         everything_sent = "".join(self.mails_of(booking).mapped("body_html"))
         self.assertNotIn("assistant", everything_sent, "the internal note never reaches the client")
-        self.assertIn(MONDAY_9, self.starts(self.approval, MONDAY_9, MONDAY_9 + timedelta(hours=1)),
-                      "the requested time is free again")
+        self.assertIn(
+            MONDAY_9,
+            self.starts(self.approval, MONDAY_9, MONDAY_9 + timedelta(hours=1)),
+            "the requested time is free again",
+        )
 
     def test_wizard_offers_only_free_times(self):
         booking = self.request()
-        self.env["calendar.event"].create({
-            "name": "Dentist", "user_id": self.host.id,
-            "partner_ids": [Command.link(self.host.partner_id.id)],
-            "start": naive(utc(2030, 1, 8, 9, 0)), "stop": naive(utc(2030, 1, 8, 10, 0)),
-        })
-        wizard = self.env["bookme.booking.approve"].with_user(self.host).create({
-            "booking_id": booking.id, "date": date(2030, 1, 8),
-        })
+        self.env["calendar.event"].create(
+            {
+                "name": "Dentist",
+                "user_id": self.host.id,
+                "partner_ids": [Command.link(self.host.partner_id.id)],
+                "start": naive(utc(2030, 1, 8, 9, 0)),
+                "stop": naive(utc(2030, 1, 8, 10, 0)),
+            }
+        )
+        wizard = (
+            self.env["bookme.booking.approve"]
+            .with_user(self.host)
+            .create(
+                {
+                    "booking_id": booking.id,
+                    "date": date(2030, 1, 8),
+                }
+            )
+        )
         labels = [slot["label"] for slot in wizard.free_slots]
         self.assertNotIn("10:00", labels)
         self.assertNotIn("10:30", labels)
@@ -215,12 +257,15 @@ class TestApproval(ApprovalCase):
         # 09:00 on Tuesday: the colleague only works afternoons.
         with self.assertRaisesRegex(UserError, "Colin Colleague is not free"):
             booking.with_user(self.host).action_bookme_approve(
-                new_start="2030-01-08T09:00:00+01:00", new_user_id=self.colleague.id)
+                new_start="2030-01-08T09:00:00+01:00", new_user_id=self.colleague.id
+            )
         self.assertEqual((booking.state, booking.user_id), ("requested", self.host))
         inbox = self.inbox(self.colleague)
         booking.with_user(self.host).action_bookme_approve(
-            new_start="2030-01-08T14:30:00+01:00", new_user_id=self.colleague.id,
-            internal_note=NOTE, message=MESSAGE,
+            new_start="2030-01-08T14:30:00+01:00",
+            new_user_id=self.colleague.id,
+            internal_note=NOTE,
+            message=MESSAGE,
         )
         self.assertEqual(booking.user_id, self.colleague)
         self.assertEqual(booking.start, naive(TUESDAY_1430))
@@ -239,17 +284,26 @@ class TestApproval(ApprovalCase):
         self.assertNotIn("assistant", "".join(mails.mapped("body_html")))
         # The host's slot is free again, the colleague's is taken.
         self.assertIn(MONDAY_9, self.starts(self.approval, MONDAY_9, MONDAY_9 + timedelta(hours=1)))
-        colleague_type = self.env["bookme.event.type"].create({
-            "name": "Colin's call", "slug": "call", "user_id": self.colleague.id,
-            "duration": 30, "min_notice": 0,
-        })
-        self.assertNotIn(TUESDAY_1430, self.starts(colleague_type, TUESDAY_1430,
-                                                   TUESDAY_1430 + timedelta(hours=1)))
+        colleague_type = self.env["bookme.event.type"].create(
+            {
+                "name": "Colin's call",
+                "slug": "call",
+                "user_id": self.colleague.id,
+                "duration": 30,
+                "min_notice": 0,
+            }
+        )
+        self.assertNotIn(
+            TUESDAY_1430, self.starts(colleague_type, TUESDAY_1430, TUESDAY_1430 + timedelta(hours=1))
+        )
 
     def test_wizard_follows_the_chosen_staff_member(self):
         booking = self.request()
-        wizard = Form(self.env["bookme.booking.approve"].with_user(self.host).with_context(
-            default_booking_id=booking.id))
+        wizard = Form(
+            self.env["bookme.booking.approve"]
+            .with_user(self.host)
+            .with_context(default_booking_id=booking.id)
+        )
         wizard.user_id = self.colleague
         self.assertEqual([s["label"] for s in wizard.free_slots][:2], ["13:00", "13:30"])
         self.assertFalse(wizard.new_start, "09:00 is not a time of the colleague")
@@ -271,8 +325,9 @@ class TestApproval(ApprovalCase):
 
     def test_group_multiple_requests_capacity_counts_approved_seats(self):
         self.group_type.write({"requires_approval": True, "multiple_requests": True, "capacity": 2})
-        requests = [self.request(etype=self.group_type, email=f"g{n}@example.com", name=f"G{n}")
-                    for n in range(3)]
+        requests = [
+            self.request(etype=self.group_type, email=f"g{n}@example.com", name=f"G{n}") for n in range(3)
+        ]
         requests[0].with_user(self.host).action_bookme_approve()
         requests[1].with_user(self.host).action_bookme_approve()
         with self.assertRaisesRegex(UserError, "no longer free"):
@@ -297,15 +352,21 @@ class TestApproval(ApprovalCase):
         self.assertFalse(new.attachment_ids)
         self.assertFalse(booking.activity_ids)
         self.assertTrue(booking.is_striked)
-        self.assertIn(MONDAY_9, self.starts(self.approval, MONDAY_9, MONDAY_9 + timedelta(hours=1)),
-                      "the slot is offered again")
+        self.assertIn(
+            MONDAY_9,
+            self.starts(self.approval, MONDAY_9, MONDAY_9 + timedelta(hours=1)),
+            "the slot is offered again",
+        )
         self.request(email="bob@example.com", name="Bob")  # and can be requested again
 
     def test_decline_without_notification(self):
         booking = self.request()
         before = self.mails_of(booking)
-        wizard = Form(self.env["bookme.booking.decline"].with_user(self.host).with_context(
-            default_booking_ids=booking.ids))
+        wizard = Form(
+            self.env["bookme.booking.decline"]
+            .with_user(self.host)
+            .with_context(default_booking_ids=booking.ids)
+        )
         wizard.notify = False
         wizard.save().action_confirm()
         self.assertEqual(booking.state, "declined")
@@ -325,8 +386,9 @@ class TestApproval(ApprovalCase):
         ]:
             with self.assertRaisesRegex(UserError, pattern, msg=kwargs):
                 as_host.action_bookme_approve(**kwargs)
-        self.assertEqual((booking.state, booking.start, booking.user_id),
-                         ("requested", naive(MONDAY_9), self.host))
+        self.assertEqual(
+            (booking.state, booking.start, booking.user_id), ("requested", naive(MONDAY_9), self.host)
+        )
         as_host.action_bookme_decline(notify=False)
         with self.assertRaisesRegex(UserError, "not waiting for approval"):
             as_host.action_bookme_approve()
@@ -366,10 +428,18 @@ class TestApproval(ApprovalCase):
         self.assertEqual(booking.state, "confirmed")
 
     def test_approved_request_counts_as_booked_for_automations(self):
-        rule = self.env["bookme.automation"].with_user(self.host).create({
-            "name": "Thanks", "trigger": "booked", "action": "email_client",
-            "template_id": self.env.ref("crm_bookme.mail_template_automation_thanks").id,
-        })
+        rule = (
+            self.env["bookme.automation"]
+            .with_user(self.host)
+            .create(
+                {
+                    "name": "Thanks",
+                    "trigger": "booked",
+                    "action": "email_client",
+                    "template_id": self.env.ref("crm_bookme.mail_template_automation_thanks").id,
+                }
+            )
+        )
         booking = self.request()
         declined = self.request(start=utc(2030, 1, 7, 9, 0), email="bob@example.com", name="Bob")
         self.assertFalse(rule.log_ids, "a request is not booked yet")
@@ -438,16 +508,30 @@ class TestApprovalApi(HttpCase, ApprovalCase):
     URL = "/book/api/v1/hanne/review/bookings"
 
     def post_request(self, email, name="Guest"):
-        res = self.url_open(self.URL, data=json.dumps({
-            "start": "2030-01-07T09:00:00+01:00", "name": name, "email": email,
-            "tz": "Europe/Oslo",
-        }), headers={"Content-Type": "application/json"})
+        res = self.url_open(
+            self.URL,
+            data=json.dumps(
+                {
+                    "start": "2030-01-07T09:00:00+01:00",
+                    "name": name,
+                    "email": email,
+                    "tz": "Europe/Oslo",
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
         return res.status_code, res.json()
 
     def call(self, booking, method, **kwargs):
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/bookme.booking/{method}", {
-            "model": "bookme.booking", "method": method, "args": [booking.ids], "kwargs": kwargs,
-        })
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/bookme.booking/{method}",
+            {
+                "model": "bookme.booking",
+                "method": method,
+                "args": [booking.ids],
+                "kwargs": kwargs,
+            },
+        )
 
     def test_pending_request_makes_slot_unavailable(self):
         status, data = self.post_request("gina@example.com")
@@ -475,8 +559,13 @@ class TestApprovalApi(HttpCase, ApprovalCase):
         self.assertEqual(str(caught.exception.args[0]), "odoo.exceptions.UserError")
         self.assertEqual(second.state, "requested")
         # Approve with reschedule over RPC: ISO 8601 with offset, internal note, message.
-        self.call(second, "action_bookme_approve", new_start="2030-01-08T14:30:00+01:00",
-                  internal_note=NOTE, message=MESSAGE)
+        self.call(
+            second,
+            "action_bookme_approve",
+            new_start="2030-01-08T14:30:00+01:00",
+            internal_note=NOTE,
+            message=MESSAGE,
+        )
         self.assertEqual((second.state, second.start), ("confirmed", naive(TUESDAY_1430)))
         self.assertEqual(second.calendar_event_id.start, naive(TUESDAY_1430))
 

@@ -37,8 +37,13 @@ class TestAutomations(BookmeCase):
         cls.thanks = cls.env.ref("crm_bookme.mail_template_automation_thanks")
         cls.miss_you = cls.env.ref("crm_bookme.mail_template_automation_miss_you")
         cls.staff_template = cls.env.ref("crm_bookme.mail_template_automation_staff")
-        cls.colleague = new_test_user(cls.env, login="bookme_colleague", name="Carl Colleague",
-                                      email="carl@example.com", groups="base.group_user")
+        cls.colleague = new_test_user(
+            cls.env,
+            login="bookme_colleague",
+            name="Carl Colleague",
+            email="carl@example.com",
+            groups="base.group_user",
+        )
         cls.cron = cls.env.ref("crm_bookme.ir_cron_bookme_automations")
 
     # --- helpers ------------------------------------------------------------------------
@@ -80,11 +85,9 @@ class TestAutomations(BookmeCase):
 
     def test_booked_respects_delay_and_types(self):
         with self.at(NOW):
-            rule = self.rule(trigger="booked", delay=2, delay_unit="hours",
-                             event_type_ids=[self.etype.id])
+            rule = self.rule(trigger="booked", delay=2, delay_unit="hours", event_type_ids=[self.etype.id])
         yoga = self.book_at(MONDAY_9)
-        workshop = self.book_at(MONDAY_9 + timedelta(hours=3), email="w@example.com",
-                                etype=self.group_type)
+        workshop = self.book_at(MONDAY_9 + timedelta(hours=3), email="w@example.com", etype=self.group_type)
         self.run_cron(NOW + timedelta(hours=1, minutes=59))
         self.assertFalse(self.mails(self.thanks))
         self.run_cron(NOW + timedelta(hours=2, minutes=1))
@@ -109,9 +112,12 @@ class TestAutomations(BookmeCase):
 
     def test_cancelled_emails_staff_and_their_inbox(self):
         with self.at(NOW):
-            rule = self.rule(trigger="cancelled", action="email_staff",
-                             template_id=self.staff_template.id,
-                             staff_user_ids=[self.colleague.id])
+            rule = self.rule(
+                trigger="cancelled",
+                action="email_staff",
+                template_id=self.staff_template.id,
+                staff_user_ids=[self.colleague.id],
+            )
             self.assertFalse(rule.duplicate_warning, "staff emails duplicate nothing")
         kept = self.book_at(MONDAY_9)
         cancelled = self.book_at(MONDAY_9 + timedelta(hours=1), email="c@example.com")
@@ -122,11 +128,13 @@ class TestAutomations(BookmeCase):
         self.assertEqual(mails.mapped("res_id"), cancelled.ids)
         self.assertEqual(mails.recipient_ids, self.colleague.partner_id)
         self.assertIn("cancelled", mails.body_html)
-        inbox = self.env["mail.notification"].search([
-            ("res_partner_id", "=", self.colleague.partner_id.id),
-            ("notification_type", "=", "inbox"),
-            ("mail_message_id.res_id", "=", cancelled.id),
-        ])
+        inbox = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", self.colleague.partner_id.id),
+                ("notification_type", "=", "inbox"),
+                ("mail_message_id.res_id", "=", cancelled.id),
+            ]
+        )
         self.assertTrue(inbox)
         self.assertFalse(self.mails(self.staff_template, kept))
 
@@ -135,14 +143,15 @@ class TestAutomations(BookmeCase):
         (and 'booked') or 'declined'."""
         self.etype.requires_approval = True
         with self.at(NOW):
-            rules = {trigger: self.rule(name=trigger, trigger=trigger, action="activity")
-                     for trigger in ("requested", "approved", "declined", "booked")}
+            rules = {
+                trigger: self.rule(name=trigger, trigger=trigger, action="activity")
+                for trigger in ("requested", "approved", "declined", "booked")
+            }
             self.assertIn("request", rules["requested"].summary)
         approved = self.book_at(MONDAY_9)
         declined = self.book_at(MONDAY_9 + timedelta(hours=1), email="d@example.com")
         self.assertEqual(set((approved | declined).mapped("state")), {"requested"})
-        direct = self.book_at(MONDAY_9 + timedelta(hours=2), etype=self.group_type,
-                              email="g@example.com")
+        direct = self.book_at(MONDAY_9 + timedelta(hours=2), etype=self.group_type, email="g@example.com")
         self.run_cron(NOW + timedelta(minutes=1))
         self.assertEqual(rules["requested"].log_ids.booking_id, approved | declined)
         self.assertEqual(rules["booked"].log_ids.booking_id, direct)
@@ -153,21 +162,30 @@ class TestAutomations(BookmeCase):
         self.assertEqual(rules["approved"].log_ids.booking_id, approved)
         self.assertEqual(rules["declined"].log_ids.booking_id, declined)
         self.assertEqual(rules["booked"].log_ids.booking_id, direct | approved)
-        logs = self.env["bookme.automation.log"].search([
-            ("automation_id", "in", [r.id for r in rules.values()])])
+        logs = self.env["bookme.automation.log"].search(
+            [("automation_id", "in", [r.id for r in rules.values()])]
+        )
         self.assertEqual(set(logs.mapped("state")), {"done"})
-        activities = self.env["mail.activity"].search([
-            ("res_model", "=", "bookme.booking"), ("summary", "=", "declined")])
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "bookme.booking"), ("summary", "=", "declined")]
+        )
         self.assertEqual(activities.res_id, declined.id)
 
     def test_checkin_triggers_first_nth_every(self):
         with self.at(NOW):
             first = self.rule(name="First", trigger="first_checkin")
-            fifth = self.rule(name="Fifth", trigger="nth_checkin", nth=5, action="activity",
-                              event_type_ids=[self.etype.id])
-            every = self.rule(name="Every", trigger="checkin", action="email_staff",
-                              template_id=self.staff_template.id,
-                              staff_user_ids=[self.colleague.id], delay=1, delay_unit="days")
+            fifth = self.rule(
+                name="Fifth", trigger="nth_checkin", nth=5, action="activity", event_type_ids=[self.etype.id]
+            )
+            every = self.rule(
+                name="Every",
+                trigger="checkin",
+                action="email_staff",
+                template_id=self.staff_template.id,
+                staff_user_ids=[self.colleague.id],
+                delay=1,
+                delay_unit="days",
+            )
         starts = weekdays(6)
         bookings = self.Booking
         for start in starts:
@@ -183,15 +201,15 @@ class TestAutomations(BookmeCase):
         self.assertEqual(first.log_ids.booking_id, bookings[0])
         self.assertEqual(len(self.mails(self.thanks)), 1)
         self.assertEqual(fifth.log_ids.booking_id, bookings[4], "the 5th Yoga check-in exactly")
-        activities = self.env["mail.activity"].search([("res_model", "=", "bookme.booking"),
-                                                       ("summary", "=", "Fifth")])
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "bookme.booking"), ("summary", "=", "Fifth")]
+        )
         self.assertEqual(activities.res_id, bookings[4].id)
         self.assertEqual(activities.user_id, self.host)
         # "Every", 1 day later: due for the first five sessions (and the workshop) only.
         done = every.log_ids.filtered(lambda log: log.state == "done")
         self.assertEqual(done.booking_id, bookings[:5] | workshop)
-        self.assertEqual(every.log_ids.filtered(lambda log: log.state == "pending").booking_id,
-                         bookings[5])
+        self.assertEqual(every.log_ids.filtered(lambda log: log.state == "pending").booking_id, bookings[5])
         self.run_cron(naive(starts[-1]) + timedelta(days=1, hours=1))
         self.assertEqual(len(self.mails(self.staff_template)), 7)
 
@@ -219,8 +237,9 @@ class TestAutomations(BookmeCase):
         self.run_cron(NOW + timedelta(minutes=2))
         mails = self.mails(self.thanks)
         self.assertEqual(len(mails), 2)
-        self.assertEqual(sorted(mails.recipient_ids.mapped("email")),
-                         ["guest@example.com", "other@example.com"])
+        self.assertEqual(
+            sorted(mails.recipient_ids.mapped("email")), ["guest@example.com", "other@example.com"]
+        )
         self.assertEqual(len(rule.log_ids), 2)
         self.assertIn(other, rule.log_ids.booking_id)
 
@@ -238,8 +257,9 @@ class TestAutomations(BookmeCase):
         self.assertFalse(start_rule.log_ids)
         self.run_cron(naive(MONDAY_9) + timedelta(minutes=1))
         self.assertEqual(start_rule.log_ids.booking_id, held)
-        self.assertTrue(self.env["mail.activity"].search([("res_id", "=", held.id),
-                                                          ("summary", "=", "Starts")]))
+        self.assertTrue(
+            self.env["mail.activity"].search([("res_id", "=", held.id), ("summary", "=", "Starts")])
+        )
         end = naive(MONDAY_9) + timedelta(minutes=30)
         self.run_cron(end + timedelta(minutes=59))
         self.assertFalse(end_rule.log_ids)
@@ -248,15 +268,13 @@ class TestAutomations(BookmeCase):
         self.assertEqual(self.mails(self.thanks).mapped("res_id"), held.ids)
         self.assertFalse(start_rule.log_ids.filtered(lambda log: log.booking_id == cancelled))
         # Booked for the cancelled slot's time: the cron woke up for both session rules.
-        calls = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]).mapped(
-            "call_at")
+        calls = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]).mapped("call_at")
         self.assertIn(naive(MONDAY_9), calls)
         self.assertIn(end + timedelta(hours=1), calls)
 
     def test_last_checked_in_x_days_ago(self):
         with self.at(NOW):
-            rule = self.rule(trigger="last_checkin_days_ago", days=30,
-                             template_id=self.miss_you.id)
+            rule = self.rule(trigger="last_checkin_days_ago", days=30, template_id=self.miss_you.id)
         away = self.book_at(MONDAY_9, email="away@example.com")
         back_first = self.book_at(MONDAY_9 + timedelta(hours=1), email="back@example.com")
         self.check_in(away)
@@ -270,8 +288,7 @@ class TestAutomations(BookmeCase):
         self.run_cron(day30 - timedelta(minutes=1))
         self.assertFalse(self.mails(self.miss_you))
         self.run_cron(day30 + timedelta(minutes=10))
-        self.assertEqual(self.mails(self.miss_you).mapped("res_id"), away.ids,
-                         "not the client who came back")
+        self.assertEqual(self.mails(self.miss_you).mapped("res_id"), away.ids, "not the client who came back")
         self.run_cron(naive(back_again.checkin_date) + timedelta(days=30, minutes=10))
         mails = self.mails(self.miss_you)
         self.assertEqual(sorted(mails.mapped("res_id")), sorted((away | back_again).ids))
@@ -285,8 +302,7 @@ class TestAutomations(BookmeCase):
     def test_cron_twice_sends_once(self):
         with self.at(NOW):
             self.rule(trigger="booked")
-        bookings = self.book_at(MONDAY_9) | self.book_at(MONDAY_9 + timedelta(hours=1),
-                                                         email="b@example.com")
+        bookings = self.book_at(MONDAY_9) | self.book_at(MONDAY_9 + timedelta(hours=1), email="b@example.com")
         self.run_cron(NOW + timedelta(minutes=1))
         self.run_cron(NOW + timedelta(minutes=2))
         self.assertEqual(len(self.mails(self.thanks, bookings)), 2)
@@ -339,10 +355,14 @@ class TestAutomationForm(BookmeCase):
 
     def test_sentence_rendered_on_the_form(self):
         self.etype.name = "Yoga class"
-        template = self.env["mail.template"].create({
-            "name": "Loyalty offer", "model_id": self.env["ir.model"]._get_id("bookme.booking"),
-            "subject": "A gift", "body_html": "<p>Thanks</p>",
-        })
+        template = self.env["mail.template"].create(
+            {
+                "name": "Loyalty offer",
+                "model_id": self.env["ir.model"]._get_id("bookme.booking"),
+                "subject": "A gift",
+                "body_html": "<p>Thanks</p>",
+            }
+        )
         form = Form(self.env["bookme.automation"].with_user(self.host))
         form.name = "Loyalty"
         form.trigger = "nth_checkin"
@@ -373,13 +393,17 @@ class TestAutomationForm(BookmeCase):
             "schedule an activity for the host.",
         )
         rule.write({"trigger": "session_end", "delay": 0})
-        self.assertEqual(rule.summary,
-                         "When a session of any event type ends, immediately, schedule an "
-                         "activity for the host.")
+        self.assertEqual(
+            rule.summary,
+            "When a session of any event type ends, immediately, schedule an activity for the host.",
+        )
 
     def test_duplicate_warning(self):
-        rule = self.env["bookme.automation"].with_user(self.host).new({
-            "name": "x", "trigger": "cancelled", "action": "email_client"})
+        rule = (
+            self.env["bookme.automation"]
+            .with_user(self.host)
+            .new({"name": "x", "trigger": "cancelled", "action": "email_client"})
+        )
         self.assertIn("already emails", rule.duplicate_warning)
         rule.action = "activity"
         self.assertFalse(rule.duplicate_warning)
@@ -389,24 +413,42 @@ class TestAutomationForm(BookmeCase):
         with self.assertRaises(ValidationError):
             Rule.create({"name": "no template", "trigger": "booked", "action": "email_client"})
         with self.assertRaises(ValidationError):
-            Rule.create({"name": "no staff", "trigger": "booked", "action": "email_staff",
-                         "template_id": self.env.ref(
-                             "crm_bookme.mail_template_automation_staff").id})
-        wrong = self.env["mail.template"].create({
-            "name": "Partner template", "model_id": self.env["ir.model"]._get_id("res.partner")})
+            Rule.create(
+                {
+                    "name": "no staff",
+                    "trigger": "booked",
+                    "action": "email_staff",
+                    "template_id": self.env.ref("crm_bookme.mail_template_automation_staff").id,
+                }
+            )
+        wrong = self.env["mail.template"].create(
+            {"name": "Partner template", "model_id": self.env["ir.model"]._get_id("res.partner")}
+        )
         with self.assertRaises(ValidationError):
-            Rule.create({"name": "wrong model", "trigger": "booked", "action": "email_client",
-                         "template_id": wrong.id})
+            Rule.create(
+                {
+                    "name": "wrong model",
+                    "trigger": "booked",
+                    "action": "email_client",
+                    "template_id": wrong.id,
+                }
+            )
 
     def test_host_manages_own_rules_only(self):
-        other = new_test_user(self.env, login="bookme_other", name="Olga Other",
-                              groups="sales_team.group_sale_salesman")
-        other_type = self.env["bookme.event.type"].create({
-            "name": "Olga's", "slug": "olga", "user_id": other.id, "duration": 30})
-        company_wide = self.env["bookme.automation"].create({
-            "name": "Everyone", "trigger": "session_end", "action": "activity", "user_id": False})
-        own = self.env["bookme.automation"].with_user(self.host).create({
-            "name": "Mine", "trigger": "session_end", "action": "activity"})
+        other = new_test_user(
+            self.env, login="bookme_other", name="Olga Other", groups="sales_team.group_sale_salesman"
+        )
+        other_type = self.env["bookme.event.type"].create(
+            {"name": "Olga's", "slug": "olga", "user_id": other.id, "duration": 30}
+        )
+        company_wide = self.env["bookme.automation"].create(
+            {"name": "Everyone", "trigger": "session_end", "action": "activity", "user_id": False}
+        )
+        own = (
+            self.env["bookme.automation"]
+            .with_user(self.host)
+            .create({"name": "Mine", "trigger": "session_end", "action": "activity"})
+        )
         Rule = self.env["bookme.automation"].with_user(other)
         self.assertEqual(Rule.search([("id", "in", (own | company_wide).ids)]), company_wide)
         with self.assertRaises(AccessError):
@@ -416,18 +458,21 @@ class TestAutomationForm(BookmeCase):
         with self.assertRaises(AccessError):
             own.with_user(other).action_open_logs()
         with self.assertRaises(AccessError):
-            Rule.create({"name": "For all", "trigger": "booked", "action": "activity",
-                         "user_id": False})
+            Rule.create({"name": "For all", "trigger": "booked", "action": "activity", "user_id": False})
         with self.assertRaises(AccessError):
             own.with_user(self.host).write({"event_type_ids": [(4, other_type.id)]})
         with self.assertRaises(ValidationError):  # even for an administrator
             own.with_env(self.env).write({"event_type_ids": [(4, other_type.id)]})
 
     def test_runs_visible_to_the_host_only(self):
-        other = new_test_user(self.env, login="bookme_other2", name="Otto Other",
-                              groups="sales_team.group_sale_salesman")
-        rule = self.env["bookme.automation"].with_user(self.host).create({
-            "name": "Mine", "trigger": "booked", "action": "activity"})
+        other = new_test_user(
+            self.env, login="bookme_other2", name="Otto Other", groups="sales_team.group_sale_salesman"
+        )
+        rule = (
+            self.env["bookme.automation"]
+            .with_user(self.host)
+            .create({"name": "Mine", "trigger": "booked", "action": "activity"})
+        )
         booking = self.book(self.etype, utc(2030, 1, 7, 8, 0))
         self.assertEqual(len(rule.log_ids), 1)
         Log = self.env["bookme.automation.log"]
@@ -471,8 +516,11 @@ class TestCheckIn(BookmeCase):
         for kind in ("form", "kanban"):
             self.assertIn('name="action_bookme_check_in"', views[kind]["arch"], kind)
         self.assertIn('name="action_bookme_mark_no_show"', views["form"]["arch"])
-        event_form = self.env["calendar.event"].with_user(self.host).get_views(
-            [(False, "form")])["views"]["form"]["arch"]
+        event_form = (
+            self.env["calendar.event"]
+            .with_user(self.host)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
         self.assertIn('name="action_bookme_check_in"', event_form)
 
     def test_refusals(self):
@@ -486,10 +534,10 @@ class TestCheckIn(BookmeCase):
         self.assertFalse(self.booking.checked_in)
 
     def test_only_the_host_checks_in(self):
-        other = new_test_user(self.env, login="bookme_stranger", name="Stranger",
-                              groups="sales_team.group_sale_salesman")
-        portal = new_test_user(self.env, login="bookme_portal", name="Portal",
-                               groups="base.group_portal")
+        other = new_test_user(
+            self.env, login="bookme_stranger", name="Stranger", groups="sales_team.group_sale_salesman"
+        )
+        portal = new_test_user(self.env, login="bookme_portal", name="Portal", groups="base.group_portal")
         for user in (other, portal):
             with self.assertRaises(AccessError):
                 self.booking.with_user(user).action_bookme_check_in()
@@ -512,19 +560,31 @@ class TestAutomationsFromThePublicApi(HttpCase, BookmeCase):
     after the request, from the cron."""
 
     def post_json(self, path, body):
-        res = self.url_open(path, data=json.dumps(body),
-                            headers={"Content-Type": "application/json"})
+        res = self.url_open(path, data=json.dumps(body), headers={"Content-Type": "application/json"})
         return res.status_code, res.json()
 
     def test_guest_book_and_cancel(self):
         staff = self.env.ref("crm_bookme.mail_template_automation_staff")
         Rule = self.env["bookme.automation"].with_user(self.host)
         for trigger in ("booked", "cancelled"):
-            Rule.create({"name": trigger, "trigger": trigger, "action": "email_staff",
-                         "template_id": staff.id, "staff_user_ids": [self.host.id]})
-        status, data = self.post_json("/book/api/v1/hanne/consultation/bookings", {
-            "start": "2030-01-07T09:00:00+01:00", "name": "Gina Guest",
-            "email": "gina@example.com", "tz": "Europe/Oslo"})
+            Rule.create(
+                {
+                    "name": trigger,
+                    "trigger": trigger,
+                    "action": "email_staff",
+                    "template_id": staff.id,
+                    "staff_user_ids": [self.host.id],
+                }
+            )
+        status, data = self.post_json(
+            "/book/api/v1/hanne/consultation/bookings",
+            {
+                "start": "2030-01-07T09:00:00+01:00",
+                "name": "Gina Guest",
+                "email": "gina@example.com",
+                "tz": "Europe/Oslo",
+            },
+        )
         self.assertEqual(status, 201, data)
         token = data["booking"]["token"]
         status, data = self.post_json(f"/book/api/v1/bookings/{token}/cancel", {})
@@ -536,13 +596,25 @@ class TestAutomationsFromThePublicApi(HttpCase, BookmeCase):
         self.assertEqual(set(logs.mapped("state")), {"pending"}, "nothing sent in the request")
         self.env.ref("crm_bookme.ir_cron_bookme_automations").sudo().method_direct_trigger()
         logs.invalidate_recordset()
-        self.assertEqual(set(logs.mapped("state")), {"skipped", "done"},
-                         "a cancelled booking's 'booked' email is not sent any more")
+        self.assertEqual(
+            set(logs.mapped("state")),
+            {"skipped", "done"},
+            "a cancelled booking's 'booked' email is not sent any more",
+        )
         self.assertEqual(logs.filtered(lambda log: log.state == "done").trigger, "cancelled")
-        self.assertEqual(len(self.env["mail.mail"].search([
-            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-            ("subject", "like", "Book Me: "), ("recipient_ids", "in", self.host.partner_id.ids),
-        ])), 1)
+        self.assertEqual(
+            len(
+                self.env["mail.mail"].search(
+                    [
+                        ("model", "=", "bookme.booking"),
+                        ("res_id", "=", booking.id),
+                        ("subject", "like", "Book Me: "),
+                        ("recipient_ids", "in", self.host.partner_id.ids),
+                    ]
+                )
+            ),
+            1,
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -553,8 +625,11 @@ class TestDirectCheckIn(BookmeCase):
     def test_direct_write_sets_time_and_queues_automations(self):
         with freeze_time("2030-01-04 12:00:00"):
             booking = self.book(self.etype, utc(2030, 1, 7, 8, 0))
-        rule = self.env["bookme.automation"].with_user(self.host).create({
-            "name": "Every", "trigger": "checkin", "action": "activity"})
+        rule = (
+            self.env["bookme.automation"]
+            .with_user(self.host)
+            .create({"name": "Every", "trigger": "checkin", "action": "activity"})
+        )
         booking.with_user(self.host).write({"checked_in": True})
         self.assertEqual(booking.checkin_date, datetime(2030, 1, 7, 8, 10))
         self.assertEqual(rule.log_ids.booking_id, booking)
@@ -618,22 +693,33 @@ class TestEveryTrigger(BookmeCase):
         if trigger in ("requested", "approved", "declined"):
             (self.etype | self.group_type).requires_approval = True
         with freeze_time(NOW):
-            rule = self.env["bookme.automation"].with_user(self.host).create({
-                "name": f"Rule {trigger}", "trigger": trigger, "action": "activity",
-                "event_type_ids": [self.group_type.id], "nth": 5, "days": 2,
-                "delay": 3, "delay_unit": "hours",
-            })
+            rule = (
+                self.env["bookme.automation"]
+                .with_user(self.host)
+                .create(
+                    {
+                        "name": f"Rule {trigger}",
+                        "trigger": trigger,
+                        "action": "activity",
+                        "event_type_ids": [self.group_type.id],
+                        "nth": 5,
+                        "days": 2,
+                        "delay": 3,
+                        "delay_unit": "hours",
+                    }
+                )
+            )
         yoga, _ = self.happen(trigger, self.etype)
         workshop, moment = self.happen(trigger, self.group_type)
         due = moment + (timedelta(days=2) if trigger == "last_checkin_days_ago" else self.DELAY)
         self.run_cron(due - timedelta(minutes=1))
-        self.assertFalse(rule.log_ids.filtered(lambda log: log.state != "pending"),
-                         "not a minute early")
+        self.assertFalse(rule.log_ids.filtered(lambda log: log.state != "pending"), "not a minute early")
         self.run_cron(due + timedelta(minutes=1))
         self.assertEqual(rule.log_ids.booking_id, workshop, "the Workshop only")
         self.assertEqual(rule.log_ids.state, "done")
-        activity = self.env["mail.activity"].search([("res_model", "=", "bookme.booking"),
-                                                     ("summary", "=", rule.name)])
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "bookme.booking"), ("summary", "=", rule.name)]
+        )
         self.assertEqual(activity.res_id, workshop.id)
         self.assertNotEqual(yoga, workshop)
 

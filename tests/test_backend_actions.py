@@ -15,8 +15,7 @@ class TestBackendActions(BookmeCase):
     slot."""
 
     def mails_of(self, booking):
-        return self.env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                             ("res_id", "=", booking.id)])
+        return self.env["mail.mail"].search([("model", "=", "bookme.booking"), ("res_id", "=", booking.id)])
 
     def test_cancel_wizard(self):
         booking = self.book(self.etype, MONDAY_9)
@@ -46,8 +45,7 @@ class TestBackendActions(BookmeCase):
         self.assertIn("09:00", labels)
         self.assertIn("16:30", labels)
         self.assertNotIn("17:00", labels)
-        wizard.new_start = next(slot["value"] for slot in wizard.free_slots
-                                if slot["label"] == "14:30")
+        wizard.new_start = next(slot["value"] for slot in wizard.free_slots if slot["label"] == "14:30")
         wizard.client_message = "Sorry, Monday is full."
         wizard.save().action_apply()
         new_start = utc(2030, 1, 8, 13, 30)
@@ -63,9 +61,12 @@ class TestBackendActions(BookmeCase):
 
     def test_reschedule_wizard_refuses_bad_time(self):
         booking = self.book(self.etype, MONDAY_9)
-        wizard = self.env["bookme.booking.reschedule"].create({
-            "booking_id": booking.id, "date": date(2030, 1, 8),
-        })
+        wizard = self.env["bookme.booking.reschedule"].create(
+            {
+                "booking_id": booking.id,
+                "date": date(2030, 1, 8),
+            }
+        )
         with self.assertRaises(UserError):
             wizard.action_apply()  # no time chosen
         wizard.new_start = naive(utc(2030, 1, 8, 19, 0))  # 20:00 in Oslo: outside working hours

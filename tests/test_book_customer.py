@@ -13,10 +13,17 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 
 def customer_mails(env, booking):
-    return env["mail.mail"].sudo().search([
-        ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-        ("recipient_ids", "in", booking.partner_id.ids),
-    ])
+    return (
+        env["mail.mail"]
+        .sudo()
+        .search(
+            [
+                ("model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+                ("recipient_ids", "in", booking.partner_id.ids),
+            ]
+        )
+    )
 
 
 @tagged("post_install", "-at_install")
@@ -35,7 +42,9 @@ class TestBookForCustomer(BookmeCase):
         form = self.wizard()
         self.assertEqual(
             Form(self.env["bookme.book.customer"].with_user(self.host)).event_type_id.user_id,
-            self.host, "the salesperson's own type")
+            self.host,
+            "the salesperson's own type",
+        )
         self.assertEqual(form.date, date(2030, 1, 4), "the first day with a free time: today")
         self.assertEqual(form.free_slots[0]["label"], "13:00", "the afternoon left today")
         form.date = date(2030, 1, 7)
@@ -58,13 +67,17 @@ class TestBookForCustomer(BookmeCase):
         mails = customer_mails(self.env, booking)
         self.assertEqual(len(mails), 1)
         self.assertIn("Confirmed", mails.subject)
-        self.assertNotIn(utc(2030, 1, 7, 9, 0), self.starts(
-            self.etype, MONDAY_9, MONDAY_9 + timedelta(hours=3)), "the slot is taken")
+        self.assertNotIn(
+            utc(2030, 1, 7, 9, 0),
+            self.starts(self.etype, MONDAY_9, MONDAY_9 + timedelta(hours=3)),
+            "the slot is taken",
+        )
 
     def test_book_from_lead_links_it(self):
         partner = self.env["res.partner"].create({"name": "Lena Lead", "email": "lena@example.com"})
-        lead = self.env["crm.lead"].create({"name": "Big deal", "partner_id": partner.id,
-                                            "user_id": self.host.id})
+        lead = self.env["crm.lead"].create(
+            {"name": "Big deal", "partner_id": partner.id, "user_id": self.host.id}
+        )
         action = lead.with_user(self.host).action_bookme_book_customer()
         form = self.wizard(**action["context"])
         self.assertEqual(form.partner_id, partner)
@@ -76,8 +89,7 @@ class TestBookForCustomer(BookmeCase):
         self.assertEqual(len(customer_mails(self.env, booking)), 1)
 
     def test_book_from_contact(self):
-        partner = self.env["res.partner"].create({"name": "Conny Contact",
-                                                  "email": "conny@example.com"})
+        partner = self.env["res.partner"].create({"name": "Conny Contact", "email": "conny@example.com"})
         action = partner.with_user(self.host).action_bookme_book_customer()
         self.assertEqual(action["res_model"], "bookme.book.customer")
         form = self.wizard(**action["context"])
@@ -100,16 +112,35 @@ class TestBookForCustomer(BookmeCase):
         self.assertFalse(self.env["bookme.booking"].search([("guest_email", "=", "larry@example.com")]))
 
     def test_only_own_types(self):
-        colleague = new_test_user(self.env, login="bookme_coll2", name="Colin",
-                                  groups="sales_team.group_sale_salesman", tz="Europe/Oslo")
+        colleague = new_test_user(
+            self.env,
+            login="bookme_coll2",
+            name="Colin",
+            groups="sales_team.group_sale_salesman",
+            tz="Europe/Oslo",
+        )
         colleague.write({"bookme_enabled": True, "bookme_slug": "colin"})
-        theirs = self.env["bookme.event.type"].create({
-            "name": "Colin's call", "slug": "call", "user_id": colleague.id, "duration": 30,
-        })
-        wizard = self.env["bookme.book.customer"].with_user(self.host).create({
-            "event_type_id": theirs.id, "name": "X", "email": "x@example.com",
-            "date": "2030-01-07", "start": "2030-01-07 08:00:00",
-        })
+        theirs = self.env["bookme.event.type"].create(
+            {
+                "name": "Colin's call",
+                "slug": "call",
+                "user_id": colleague.id,
+                "duration": 30,
+            }
+        )
+        wizard = (
+            self.env["bookme.book.customer"]
+            .with_user(self.host)
+            .create(
+                {
+                    "event_type_id": theirs.id,
+                    "name": "X",
+                    "email": "x@example.com",
+                    "date": "2030-01-07",
+                    "start": "2030-01-07 08:00:00",
+                }
+            )
+        )
         with self.assertRaises(AccessError):
             wizard.action_book()
         employee = new_test_user(self.env, login="bookme_emp2", groups="base.group_user")
@@ -123,23 +154,30 @@ class TestBookForCustomer(BookmeCase):
         self.assertEqual(booking.partner_id, known)
         self.assertEqual(known.name, "Robert Smith", "the contact is not renamed")
         self.assertEqual(booking.guest_name, "Bobby Smith", "the typed name is kept")
-        host_mail = self.env["mail.mail"].search([
-            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-            ("recipient_ids", "in", self.host.partner_id.ids),
-        ])
+        host_mail = self.env["mail.mail"].search(
+            [
+                ("model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+                ("recipient_ids", "in", self.host.partner_id.ids),
+            ]
+        )
         self.assertIn("Name given", host_mail.body_html)
         self.assertIn("Bobby Smith (the email matched the contact Robert Smith)", host_mail.body_html)
-        guest_mail = self.env["mail.mail"].search([
-            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-            ("recipient_ids", "in", known.ids),
-        ])
+        guest_mail = self.env["mail.mail"].search(
+            [
+                ("model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+                ("recipient_ids", "in", known.ids),
+            ]
+        )
         self.assertNotIn("Name given", guest_mail.body_html, "for the host only")
 
     def test_bookings_views_name_the_customer_first(self):
         booking = self.book(self.etype, MONDAY_9)
         self.assertEqual(booking.display_name, "Consultation – Gina Guest")
-        self.assertEqual(booking.with_context(bookme_customer_first=1).display_name,
-                         "Gina Guest – Consultation")
+        self.assertEqual(
+            booking.with_context(bookme_customer_first=1).display_name, "Gina Guest – Consultation"
+        )
 
     def test_cancelled_booking_marks_its_lead(self):
         booking = self.book(self.etype, MONDAY_9)
@@ -149,18 +187,21 @@ class TestBookForCustomer(BookmeCase):
         todo = lead.activity_ids.filtered(lambda a: "Booking cancelled" in (a.summary or ""))
         self.assertEqual(len(todo), 1, "a follow-up to-do on the lead")
         self.env["ir.config_parameter"].set_param("crm_bookme.cancel_lead_mode", "lost")
-        other = self.book(self.etype, MONDAY_9 + timedelta(hours=1), email="o@example.com",
-                          name="Olga Other")
+        other = self.book(self.etype, MONDAY_9 + timedelta(hours=1), email="o@example.com", name="Olga Other")
         other.with_user(self.host).action_bookme_cancel()
         self.assertFalse(other.lead_id.active, "marked lost")
         self.assertEqual(other.lead_id.won_status, "lost")
 
     def test_direct_create_refused(self):
         with self.assertRaises(UserError):
-            self.env["bookme.booking"].with_user(self.host).create({
-                "event_type_id": self.etype.id, "partner_id": self.host.partner_id.id,
-                "start": "2030-01-07 08:00:00", "stop": "2030-01-07 08:30:00",
-            })
+            self.env["bookme.booking"].with_user(self.host).create(
+                {
+                    "event_type_id": self.etype.id,
+                    "partner_id": self.host.partner_id.id,
+                    "start": "2030-01-07 08:00:00",
+                    "stop": "2030-01-07 08:30:00",
+                }
+            )
 
 
 @tagged("post_install", "-at_install")
@@ -176,10 +217,15 @@ class TestHostLanguage(BookmeCase):
         cls.host.write({"lang": "en_US", "tz": "Europe/Brussels"})
 
     def test_norwegian_guest_english_host(self):
-        booking = self.book(self.etype, MONDAY_9, name="Nora Nordmann", email="nora@example.no",
-                            lang="nb_NO", guest_tz="Atlantic/Reykjavik")
-        mails = self.env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                              ("res_id", "=", booking.id)])
+        booking = self.book(
+            self.etype,
+            MONDAY_9,
+            name="Nora Nordmann",
+            email="nora@example.no",
+            lang="nb_NO",
+            guest_tz="Atlantic/Reykjavik",
+        )
+        mails = self.env["mail.mail"].search([("model", "=", "bookme.booking"), ("res_id", "=", booking.id)])
         host_mail = mails.filtered(lambda m: self.host.partner_id in m.recipient_ids)
         guest_mail = mails.filtered(lambda m: booking.partner_id in m.recipient_ids)
         self.assertEqual((len(host_mail), len(guest_mail)), (1, 1))
@@ -191,22 +237,35 @@ class TestHostLanguage(BookmeCase):
         self.assertIn("New booking", host_mail.subject)
         self.assertIn("mandag 7 januar 2030, 08:00", guest_mail.body_html)
         self.assertIn("(Atlantic/Reykjavik)", guest_mail.body_html)
-        self.assertEqual(booking.host_start_display,
-                         "Monday 7 January 2030, 09:00 – 09:30 (Europe/Brussels)")
-        notice = self.env["mail.message"].search([
-            ("model", "=", "calendar.event"), ("res_id", "=", booking.calendar_event_id.id),
-            ("partner_ids", "in", self.host.partner_id.ids),
-        ], limit=1)
+        self.assertEqual(booking.host_start_display, "Monday 7 January 2030, 09:00 – 09:30 (Europe/Brussels)")
+        notice = self.env["mail.message"].search(
+            [
+                ("model", "=", "calendar.event"),
+                ("res_id", "=", booking.calendar_event_id.id),
+                ("partner_ids", "in", self.host.partner_id.ids),
+            ],
+            limit=1,
+        )
         self.assertIn("New booking", notice.subject)
 
     def test_moved_booking_host_reads_old_time_in_own_zone(self):
-        booking = self.book(self.etype, MONDAY_9, name="Nora Nordmann", email="nora@example.no",
-                            lang="nb_NO", guest_tz="Atlantic/Reykjavik")
+        booking = self.book(
+            self.etype,
+            MONDAY_9,
+            name="Nora Nordmann",
+            email="nora@example.no",
+            lang="nb_NO",
+            guest_tz="Atlantic/Reykjavik",
+        )
         booking.with_user(self.host).action_bookme_reschedule(MONDAY_9 + timedelta(hours=1))
-        host_mail = self.env["mail.mail"].search([
-            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-            ("recipient_ids", "in", self.host.partner_id.ids), ("subject", "ilike", "Moved"),
-        ])
+        host_mail = self.env["mail.mail"].search(
+            [
+                ("model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+                ("recipient_ids", "in", self.host.partner_id.ids),
+                ("subject", "ilike", "Moved"),
+            ]
+        )
         self.assertEqual(len(host_mail), 1)
         self.assertIn("it was Monday 7 January 2030, 09:00", host_mail.body_html)
         self.assertIn("Monday 7 January 2030, 10:00", host_mail.body_html)
@@ -217,19 +276,19 @@ class TestSalesTours(HttpCase, BookmeCase):
     """In headless Chromium, as the salesperson (not an administrator)."""
 
     def public_starts(self, day):
-        res = self.url_open(
-            f"/book/api/v1/hanne/consultation/slots?from={day}&to={day}&tz=Europe/Oslo"
-        )
+        res = self.url_open(f"/book/api/v1/hanne/consultation/slots?from={day}&to={day}&tz=Europe/Oslo")
         self.assertEqual(res.status_code, 200)
-        return [datetime.fromisoformat(slot["start"])
-                for d in res.json()["days"] for slot in d["slots"]]
+        return [datetime.fromisoformat(slot["start"]) for d in res.json()["days"] for slot in d["slots"]]
 
     def test_book_a_phoning_customer(self):
         now = datetime.now(timezone.utc)
         first = self.slots(self.etype, now, now + timedelta(days=30))[0].start
         self.assertIn(first, self.public_starts(first.astimezone(OSLO).date()))
-        self.start_tour("/odoo/action-crm_bookme.action_bookme_booking",
-                        "crm_bookme_book_phoning_customer", login="bookme_host")
+        self.start_tour(
+            "/odoo/action-crm_bookme.action_bookme_booking",
+            "crm_bookme_book_phoning_customer",
+            login="bookme_host",
+        )
         booking = self.env["bookme.booking"].search([("guest_email", "=", "phil@example.com")])
         self.assertEqual(len(booking), 1)
         self.assertEqual(booking.state, "confirmed")
@@ -240,12 +299,18 @@ class TestSalesTours(HttpCase, BookmeCase):
         self.assertIn("Confirmed", mails.subject)
         self.assertIn(booking.partner_id.email, mails.email_to or mails.recipient_ids.email)
         self.assertEqual(booking.start, naive(first), "the first free time, as offered")
-        self.assertNotIn(first, self.public_starts(first.astimezone(OSLO).date()),
-                         "the public API no longer offers the time")
+        self.assertNotIn(
+            first,
+            self.public_starts(first.astimezone(OSLO).date()),
+            "the public API no longer offers the time",
+        )
 
     def test_book_from_the_calendar(self):
-        self.start_tour("/odoo/action-crm_bookme.action_bookme_booking",
-                        "crm_bookme_book_from_calendar", login="bookme_host")
+        self.start_tour(
+            "/odoo/action-crm_bookme.action_bookme_booking",
+            "crm_bookme_book_from_calendar",
+            login="bookme_host",
+        )
         booking = self.env["bookme.booking"].search([("guest_email", "=", "cal@example.com")])
         self.assertEqual(len(booking), 1)
         self.assertEqual(booking.state, "confirmed")
@@ -257,8 +322,11 @@ class TestSalesTours(HttpCase, BookmeCase):
 
     def test_notice_entered_in_days(self):
         self.etype.min_notice = 120
-        self.start_tour(f"/odoo/action-crm_bookme.action_bookme_event_type/{self.etype.id}",
-                        "crm_bookme_notice_in_days", login="bookme_host")
+        self.start_tour(
+            f"/odoo/action-crm_bookme.action_bookme_event_type/{self.etype.id}",
+            "crm_bookme_notice_in_days",
+            login="bookme_host",
+        )
         self.assertEqual(self.etype.min_notice, 24 * 60, "stored in minutes")
 
     def test_reschedule_to_a_taken_time(self):
@@ -273,14 +341,19 @@ class TestSalesTours(HttpCase, BookmeCase):
         def racing_apply(wizard):
             # Between opening the wizard and confirming, a visitor books the chosen time.
             wizard.env["bookme.booking"]._bookme_create(
-                wizard.booking_id.event_type_id, wizard.new_start.replace(tzinfo=timezone.utc),
-                "Quick Quentin", "quentin@example.com",
+                wizard.booking_id.event_type_id,
+                wizard.new_start.replace(tzinfo=timezone.utc),
+                "Quick Quentin",
+                "quentin@example.com",
             )
             taken.append(wizard.new_start)
             return original(wizard)
 
         with patch.object(BookmeBookingReschedule, "action_apply", racing_apply):
-            self.start_tour(f"/odoo/action-crm_bookme.action_bookme_booking/{booking.id}",
-                            "crm_bookme_reschedule_taken", login="bookme_host")
+            self.start_tour(
+                f"/odoo/action-crm_bookme.action_bookme_booking/{booking.id}",
+                "crm_bookme_reschedule_taken",
+                login="bookme_host",
+            )
         self.assertEqual(len(taken), 1)
         self.assertEqual(booking.start, naive(first), "the booking did not move")

@@ -17,7 +17,6 @@ MONDAY_9 = utc(2030, 1, 7, 8, 0)
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)
 class TestBooking(BookmeCase):
-
     def test_booking_lives_in_a_calendar_event(self):
         booking = self.book(self.etype, MONDAY_9, phone="+47 22 00 00 00", note="About the offer")
         self.assertEqual(booking.state, "confirmed")
@@ -35,8 +34,9 @@ class TestBooking(BookmeCase):
         known = self.env["res.partner"].create({"name": "Known", "email": "Known@Example.com"})
         first = self.book(self.etype, MONDAY_9, email="known@example.com", name="Someone")
         self.assertEqual(first.partner_id, known)
-        second = self.book(self.etype, MONDAY_9 + timedelta(hours=1), email="new@example.com",
-                           name="New Person")
+        second = self.book(
+            self.etype, MONDAY_9 + timedelta(hours=1), email="new@example.com", name="New Person"
+        )
         self.assertEqual(second.partner_id.name, "New Person")
         self.assertNotEqual(second.partner_id, known)
 
@@ -53,11 +53,15 @@ class TestBooking(BookmeCase):
         self.assertIn(MONDAY_9, self.starts(self.etype, MONDAY_9, MONDAY_9 + timedelta(hours=2)))
 
     def test_busy_calendar_event_blocks_slot(self):
-        self.env["calendar.event"].create({
-            "name": "Dentist", "user_id": self.host.id,
-            "partner_ids": [(4, self.host.partner_id.id)],
-            "start": naive(MONDAY_9), "stop": naive(MONDAY_9 + timedelta(hours=1)),
-        })
+        self.env["calendar.event"].create(
+            {
+                "name": "Dentist",
+                "user_id": self.host.id,
+                "partner_ids": [(4, self.host.partner_id.id)],
+                "start": naive(MONDAY_9),
+                "stop": naive(MONDAY_9 + timedelta(hours=1)),
+            }
+        )
         starts = self.starts(self.etype, MONDAY_9, MONDAY_9 + timedelta(hours=2))
         self.assertEqual(starts, [MONDAY_9 + timedelta(hours=1), MONDAY_9 + timedelta(hours=1.5)])
 
@@ -80,8 +84,7 @@ class TestBooking(BookmeCase):
     def test_group_capacity_and_shared_event(self):
         start = MONDAY_9
         bookings = [
-            self.book(self.group_type, start, email=f"g{i}@example.com", name=f"Guest {i}")
-            for i in range(3)
+            self.book(self.group_type, start, email=f"g{i}@example.com", name=f"Guest {i}") for i in range(3)
         ]
         self.assertEqual(len(bookings[0].calendar_event_id), 1)
         self.assertTrue(all(b.calendar_event_id == bookings[0].calendar_event_id for b in bookings))
@@ -97,26 +100,29 @@ class TestBooking(BookmeCase):
     def test_lead_modes(self):
         ICP = self.env["ir.config_parameter"].sudo()
         ICP.set_param("crm_bookme.lead_mode", "link")
-        lead = self.env["crm.lead"].create({"name": "Open deal", "partner_id": self.env[
-            "res.partner"].create({"name": "Lena", "email": "lena@example.com"}).id})
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Open deal",
+                "partner_id": self.env["res.partner"]
+                .create({"name": "Lena", "email": "lena@example.com"})
+                .id,
+            }
+        )
         linked = self.book(self.etype, MONDAY_9, email="lena@example.com", name="Lena")
         self.assertEqual(linked.lead_id, lead)
         self.assertEqual(linked.calendar_event_id.opportunity_id, lead)
         ICP.set_param("crm_bookme.lead_mode", "create")
-        created = self.book(self.etype, MONDAY_9 + timedelta(hours=1), email="lena@example.com",
-                            name="Lena")
+        created = self.book(self.etype, MONDAY_9 + timedelta(hours=1), email="lena@example.com", name="Lena")
         self.assertTrue(created.lead_id)
         self.assertNotEqual(created.lead_id, lead)
         self.assertEqual(created.lead_id.user_id, self.host)
         ICP.set_param("crm_bookme.lead_mode", "off")
-        none = self.book(self.etype, MONDAY_9 + timedelta(hours=2), email="lena@example.com",
-                         name="Lena")
+        none = self.book(self.etype, MONDAY_9 + timedelta(hours=2), email="lena@example.com", name="Lena")
         self.assertFalse(none.lead_id)
 
     def test_emails_ics_and_host_inbox(self):
         booking = self.book(self.etype, MONDAY_9)
-        mails = self.env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                              ("res_id", "=", booking.id)])
+        mails = self.env["mail.mail"].search([("model", "=", "bookme.booking"), ("res_id", "=", booking.id)])
         guest_mail = mails.filtered(lambda m: booking.partner_id in m.recipient_ids)
         host_mail = mails.filtered(lambda m: self.host.partner_id in m.recipient_ids)
         self.assertEqual(len(guest_mail), 1)
@@ -134,31 +140,35 @@ class TestBooking(BookmeCase):
         self.assertIn(booking.manage_url, str(vevent.get("url")))
         self.assertIn("hanne@example.com", str(vevent.get("organizer")))
         # The host's inbox notification, on the event (so it opens the event).
-        notif = self.env["mail.notification"].search([
-            ("res_partner_id", "=", self.host.partner_id.id),
-            ("notification_type", "=", "inbox"),
-            ("mail_message_id.model", "=", "calendar.event"),
-            ("mail_message_id.res_id", "=", booking.calendar_event_id.id),
-        ])
+        notif = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", self.host.partner_id.id),
+                ("notification_type", "=", "inbox"),
+                ("mail_message_id.model", "=", "calendar.event"),
+                ("mail_message_id.res_id", "=", booking.calendar_event_id.id),
+            ]
+        )
         self.assertEqual(len(notif), 1)
         self.assertIn("New booking", notif.mail_message_id.subject)
 
     def test_cancel_emails_both_sides_and_notifies_host(self):
         booking = self.book(self.etype, MONDAY_9)
-        before = self.env["mail.mail"].search_count([("res_id", "=", booking.id),
-                                                     ("model", "=", "bookme.booking")])
+        before = self.env["mail.mail"].search_count(
+            [("res_id", "=", booking.id), ("model", "=", "bookme.booking")]
+        )
         booking._bookme_guest_cancel(reason="Ill")
-        mails = self.env["mail.mail"].search([("res_id", "=", booking.id),
-                                              ("model", "=", "bookme.booking")])
+        mails = self.env["mail.mail"].search([("res_id", "=", booking.id), ("model", "=", "bookme.booking")])
         self.assertEqual(len(mails) - before, 2)
         subjects = mails.mapped("subject")
         self.assertTrue(any(s.startswith("Cancelled:") for s in subjects))
         ics = self.Booking.browse(booking.id)._bookme_ics()
         self.assertIn(b"STATUS:CANCELLED", ics)
-        notif = self.env["mail.notification"].search([
-            ("res_partner_id", "=", self.host.partner_id.id),
-            ("mail_message_id.subject", "ilike", "Booking cancelled"),
-        ])
+        notif = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", self.host.partner_id.id),
+                ("mail_message_id.subject", "ilike", "Booking cancelled"),
+            ]
+        )
         self.assertTrue(notif)
 
     def test_reschedule_moves_booking_and_event(self):

@@ -29,12 +29,19 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
         cls.pia = Partner.create({"name": "Pia Partner", "email": "pia@example.com"})
         cls.paul = Partner.create({"name": "Paul Partner", "email": "paul@example.com"})
         cls.quinn = Partner.create({"name": "Quinn Partner", "email": "quinn@example.com"})
-        cls.lead = cls.env["crm.lead"].create({
-            "name": "Big deal", "type": "opportunity", "partner_id": cls.pia.id,
-            "user_id": cls.host.id,
-        })
+        cls.lead = cls.env["crm.lead"].create(
+            {
+                "name": "Big deal",
+                "type": "opportunity",
+                "partner_id": cls.pia.id,
+                "user_id": cls.host.id,
+            }
+        )
         cls.olaf = new_test_user(
-            cls.env, login="bookme_olaf", name="Olaf Other", email="olaf@example.com",
+            cls.env,
+            login="bookme_olaf",
+            name="Olaf Other",
+            email="olaf@example.com",
             groups="sales_team.group_sale_salesman_all_leads",
         )
         cls.Invite = cls.env["bookme.invite"]
@@ -50,9 +57,7 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
         }
         if partners is not None:
             ctx["default_partner_ids"] = partners.ids
-        form = Form(
-            self.env["mail.compose.message"].with_user(user).with_context(**ctx), view=COMPOSER_VIEW
-        )
+        form = Form(self.env["mail.compose.message"].with_user(user).with_context(**ctx), view=COMPOSER_VIEW)
         form.subject = "Let's meet"
         form.body = "<p>Hello, shall we talk?</p>"
         for name, value in values.items():
@@ -81,12 +86,20 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
         return res.status_code, res.json()
 
     def booking_body(self, token, **kw):
-        return {"start": MONDAY_9, "name": "Pia Partner", "email": "pia@example.com",
-                "tz": "Europe/Oslo", "invite": token, **kw}
+        return {
+            "start": MONDAY_9,
+            "name": "Pia Partner",
+            "email": "pia@example.com",
+            "tz": "Europe/Oslo",
+            "invite": token,
+            **kw,
+        }
 
     def counts(self):
-        return tuple(self.env[model].search_count([]) for model in
-                     ("bookme.booking", "calendar.event", "res.partner", "mail.mail", "crm.lead"))
+        return tuple(
+            self.env[model].search_count([])
+            for model in ("bookme.booking", "calendar.event", "res.partner", "mail.mail", "crm.lead")
+        )
 
     # --- the option --------------------------------------------------------------------------
 
@@ -103,9 +116,15 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
     def test_code_made_composers_do_not_add_the_link(self):
         """Only the composer a user opens starts ticked: composers created by code
         (reminders, mailings...) never grow a Book Me link by themselves."""
-        composer = self.env["mail.compose.message"].with_user(self.host).with_context(
-            default_model="crm.lead", default_res_ids=self.lead.ids,
-        ).create({"subject": "Reminder", "body": "<p>Hi</p>", "partner_ids": self.pia.ids})
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.host)
+            .with_context(
+                default_model="crm.lead",
+                default_res_ids=self.lead.ids,
+            )
+            .create({"subject": "Reminder", "body": "<p>Hi</p>", "partner_ids": self.pia.ids})
+        )
         self.assertFalse(composer.bookme_add_link)
 
     # --- comment mode (the chatter's composer) ------------------------------------------------
@@ -146,9 +165,7 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
 
         # Booking through it books for Pia, on the lead (and so the meeting's opportunity).
         partners_before = self.env["res.partner"].search_count([])
-        status, data = self.post_booking(
-            "/book/api/v1/hanne/consultation/bookings", self.booking_body(token)
-        )
+        status, data = self.post_booking("/book/api/v1/hanne/consultation/bookings", self.booking_body(token))
         self.assertEqual(status, 201, data)
         booking = self.env["bookme.booking"].search([("access_token", "=", data["booking"]["token"])])
         self.assertEqual(booking.partner_id, self.pia)
@@ -171,9 +188,12 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
             _path, token = self.link(mail.body_html)
             self.assertEqual(self.Invite._bookme_read(token, self.host).partner, partner)
             tokens[partner] = token
-            notif = self.env["mail.notification"].search([
-                ("mail_message_id", "=", message.id), ("res_partner_id", "=", partner.id),
-            ])
+            notif = self.env["mail.notification"].search(
+                [
+                    ("mail_message_id", "=", message.id),
+                    ("res_partner_id", "=", partner.id),
+                ]
+            )
             self.assertEqual(notif.mail_mail_id, mail, "the notification follows the email")
             sent = self.sent_to(partner)
             self.assertEqual(len(sent), 1, "every customer email was sent")
@@ -187,8 +207,9 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
         self.assertEqual(len(self.sent_to(self.olaf.partner_id)), 1)
 
     def test_link_to_chosen_meeting(self):
-        form = self.composer(self.host, "crm.lead", self.lead.ids, partners=self.pia,
-                             bookme_event_type_id=self.etype)
+        form = self.composer(
+            self.host, "crm.lead", self.lead.ids, partners=self.pia, bookme_event_type_id=self.etype
+        )
         self.send(form)
         path, token = self.link(self.mails_to(self.pia).body_html)
         self.assertEqual(path, "/book/hanne/consultation")
@@ -198,23 +219,42 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
         self.assertIn(f'data-invite="{token}"', res.text)
 
     def test_meeting_choice_limited_to_own_published_types(self):
-        other_type = self.env["bookme.event.type"].create({
-            "name": "Olaf's call", "slug": "call", "user_id": self.olaf.id,
-        })
-        unpublished = self.env["bookme.event.type"].create({
-            "name": "Hidden", "slug": "hidden", "user_id": self.host.id, "is_published": False,
-        })
-        Composer = self.env["mail.compose.message"].with_user(self.host).with_context(
-            default_model="crm.lead", default_res_ids=self.lead.ids,
+        other_type = self.env["bookme.event.type"].create(
+            {
+                "name": "Olaf's call",
+                "slug": "call",
+                "user_id": self.olaf.id,
+            }
+        )
+        unpublished = self.env["bookme.event.type"].create(
+            {
+                "name": "Hidden",
+                "slug": "hidden",
+                "user_id": self.host.id,
+                "is_published": False,
+            }
+        )
+        Composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.host)
+            .with_context(
+                default_model="crm.lead",
+                default_res_ids=self.lead.ids,
+            )
         )
         for etype in (other_type, unpublished, self.host.bookme_personal_type_id):
             with self.assertRaises(ValidationError, msg=etype.name):
-                Composer.create({"subject": "x", "body": "<p>x</p>", "bookme_add_link": True,
-                                 "bookme_event_type_id": etype.id})
+                Composer.create(
+                    {
+                        "subject": "x",
+                        "body": "<p>x</p>",
+                        "bookme_add_link": True,
+                        "bookme_event_type_id": etype.id,
+                    }
+                )
 
     def test_unticked_adds_no_link(self):
-        form = self.composer(self.host, "crm.lead", self.lead.ids, partners=self.pia,
-                             bookme_add_link=False)
+        form = self.composer(self.host, "crm.lead", self.lead.ids, partners=self.pia, bookme_add_link=False)
         self.send(form)
         mail = self.mails_to(self.pia)
         self.assertEqual(len(mail), 1)
@@ -228,10 +268,22 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
         with self.assertRaises(AssertionError, msg="the option is invisible"):
             form.bookme_add_link = True
         # Forced anyway (RPC), it has no effect.
-        composer = self.env["mail.compose.message"].with_user(self.olaf).with_context(
-            default_model="crm.lead", default_res_ids=self.lead.ids,
-        ).create({"subject": "Forced", "body": "<p>Hi</p>", "partner_ids": self.pia.ids,
-                  "bookme_add_link": True})
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.olaf)
+            .with_context(
+                default_model="crm.lead",
+                default_res_ids=self.lead.ids,
+            )
+            .create(
+                {
+                    "subject": "Forced",
+                    "body": "<p>Hi</p>",
+                    "partner_ids": self.pia.ids,
+                    "bookme_add_link": True,
+                }
+            )
+        )
         with self.mock_mail_gateway():
             composer.action_send_mail()
         mail = self.mails_to(self.pia)
@@ -239,10 +291,16 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
         self.assertNotIn("/book/", mail.body_html)
 
     def test_log_note_gets_no_link(self):
-        form = Form(self.env["mail.compose.message"].with_user(self.host).with_context(
-            default_model="crm.lead", default_res_ids=self.lead.ids,
-            default_subtype_xmlid="mail.mt_note",
-        ), view=COMPOSER_VIEW)
+        form = Form(
+            self.env["mail.compose.message"]
+            .with_user(self.host)
+            .with_context(
+                default_model="crm.lead",
+                default_res_ids=self.lead.ids,
+                default_subtype_xmlid="mail.mt_note",
+            ),
+            view=COMPOSER_VIEW,
+        )
         self.assertFalse(form.bookme_add_link)
         form.body = "<p>Internal</p>"
         composer = form.save()
@@ -273,10 +331,14 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
         self.assertEqual(len(tokens), 3, "three different links")
 
     def test_mass_mail_on_leads_links_each_lead(self):
-        lead2 = self.env["crm.lead"].create({
-            "name": "Other deal", "type": "opportunity", "partner_id": self.paul.id,
-            "user_id": self.host.id,
-        })
+        lead2 = self.env["crm.lead"].create(
+            {
+                "name": "Other deal",
+                "type": "opportunity",
+                "partner_id": self.paul.id,
+                "user_id": self.host.id,
+            }
+        )
         leads = self.lead | lead2
         form = self.composer(self.host, "crm.lead", leads.ids, mode="mass_mail")
         self.send(form)
@@ -288,8 +350,11 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
             self.assertEqual(invite.lead, lead)
         status, data = self.post_booking(
             "/book/api/v1/hanne/consultation/bookings",
-            self.booking_body(self.link(self.mails_to(self.paul).body_html)[1],
-                              name="Paul Partner", email="paul@example.com"),
+            self.booking_body(
+                self.link(self.mails_to(self.paul).body_html)[1],
+                name="Paul Partner",
+                email="paul@example.com",
+            ),
         )
         self.assertEqual(status, 201, data)
         booking = self.env["bookme.booking"].search([("access_token", "=", data["booking"]["token"])])
@@ -298,10 +363,14 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
     def test_mass_mail_to_lead_without_partner(self):
         """A lead mailed at its email address (no contact yet): the link pre-fills the
         lead's contact and the booking lands on that lead."""
-        lead = self.env["crm.lead"].create({
-            "name": "Web enquiry", "contact_name": "Lena Lead", "email_from": "lena@example.com",
-            "user_id": self.host.id,
-        })
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Web enquiry",
+                "contact_name": "Lena Lead",
+                "email_from": "lena@example.com",
+                "user_id": self.host.id,
+            }
+        )
         self.assertFalse(lead.partner_id)
         form = self.composer(self.host, "crm.lead", lead.ids, mode="mass_mail")
         self.send(form)
@@ -329,7 +398,7 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
     def test_tampered_token_refused_and_changes_nothing(self):
         token = self.Invite._bookme_token(self.host, self.pia, self.lead)
         middle = len(token) // 2
-        tampered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
+        tampered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1 :]
         other_host = self.Invite._bookme_token(self.olaf, self.pia, self.lead)
         for bad in (tampered, other_host, "not-a-token", "x" * 2000, token[:-10]):
             res = self.url_open(f"/book/hanne/consultation?invite={bad}")
@@ -351,9 +420,7 @@ class TestComposer(HttpCase, MailCase, BookmeCase):
             self.assertEqual(data["error"]["field"], "invite")
             self.assertTrue(data["error"]["message"])
             self.assertEqual(self.counts(), before, "a refused invitation writes nothing")
-        status, data = self.post_booking(
-            "/book/api/v1/hanne/consultation/bookings", self.booking_body(12345)
-        )
+        status, data = self.post_booking("/book/api/v1/hanne/consultation/bookings", self.booking_body(12345))
         self.assertEqual((status, data["error"]["code"]), (400, "invalid_invite"))
 
     def test_expired_token_refused(self):

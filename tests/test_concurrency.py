@@ -22,12 +22,16 @@ class TestNoDoubleBooking(CommittedCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             host = self.create_host(env, "Race", "race", self.new_suffix())
-            etype = env["bookme.event.type"].create({
-                "name": "Race", "slug": "race", "user_id": host.id, "duration": 30,
-                "min_notice": 0,
-            })
-            self.ids = {"host": host.id, "type": etype.id,
-                        "calendar": host.resource_calendar_id.id}
+            etype = env["bookme.event.type"].create(
+                {
+                    "name": "Race",
+                    "slug": "race",
+                    "user_id": host.id,
+                    "duration": 30,
+                    "min_notice": 0,
+                }
+            )
+            self.ids = {"host": host.id, "type": etype.id, "calendar": host.resource_calendar_id.id}
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -78,7 +82,10 @@ class TestNoDoubleBooking(CommittedCase):
         self.assertEqual(results["b@example.com"], "slot_unavailable", results)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            count = env["bookme.booking"].search_count([
-                ("event_type_id", "=", self.ids["type"]), ("state", "=", "confirmed"),
-            ])
+            count = env["bookme.booking"].search_count(
+                [
+                    ("event_type_id", "=", self.ids["type"]),
+                    ("state", "=", "confirmed"),
+                ]
+            )
         self.assertEqual(count, 1)

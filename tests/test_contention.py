@@ -63,9 +63,17 @@ class TestLostRacesAreRetried(HttpCase, BookmeCase):
     5 retries ran out and the guest got a 500 page. The API retries lost races itself."""
 
     def post(self, start, email):
-        res = self.url_open("/book/api/v1/hanne/consultation/bookings", data=json.dumps({
-            "start": start.isoformat(), "name": "Racer", "email": email,
-        }), headers={"Content-Type": "application/json"})
+        res = self.url_open(
+            "/book/api/v1/hanne/consultation/bookings",
+            data=json.dumps(
+                {
+                    "start": start.isoformat(),
+                    "name": "Racer",
+                    "email": email,
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
         return res.status_code, res.json()
 
     def test_six_lost_races_then_booked(self):
@@ -83,5 +91,6 @@ class TestLostRacesAreRetried(HttpCase, BookmeCase):
             status, data = self.post(MONDAY_9, "racer@example.com")
         self.assertEqual(status, 201, data)
         self.assertEqual(len(lost), 6)
-        self.assertEqual(self.env["bookme.booking"].search_count(
-            [("guest_email", "=", "racer@example.com")]), 1)
+        self.assertEqual(
+            self.env["bookme.booking"].search_count([("guest_email", "=", "racer@example.com")]), 1
+        )

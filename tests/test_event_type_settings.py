@@ -43,11 +43,15 @@ class TestEventTypeSettings(BookmeCase):
 
     def test_buffers_keep_distance_from_other_events(self):
         self.etype.write({"buffer_before": 15, "buffer_after": 15, "increment": 15})
-        self.env["calendar.event"].create({
-            "name": "Board meeting", "user_id": self.host.id,
-            "partner_ids": [Command.link(self.host.partner_id.id)],
-            "start": naive(oslo(MONDAY, 10)), "stop": naive(oslo(MONDAY, 11)),
-        })
+        self.env["calendar.event"].create(
+            {
+                "name": "Board meeting",
+                "user_id": self.host.id,
+                "partner_ids": [Command.link(self.host.partner_id.id)],
+                "start": naive(oslo(MONDAY, 10)),
+                "stop": naive(oslo(MONDAY, 11)),
+            }
+        )
         times = self.day_times(self.etype, MONDAY)
         self.assertIn("09:15", times)  # ends 09:45, 15 minutes before the meeting
         self.assertNotIn("09:30", times)
@@ -71,8 +75,9 @@ class TestEventTypeSettings(BookmeCase):
         self.assertIn("10:00", self.day_times(self.group_type, MONDAY))
 
     def test_date_range_hides_days_outside(self):
-        self.etype.write({"date_range_mode": "range", "date_from": date(2030, 1, 8),
-                          "date_to": date(2030, 1, 9)})
+        self.etype.write(
+            {"date_range_mode": "range", "date_from": date(2030, 1, 8), "date_to": date(2030, 1, 9)}
+        )
         self.assertEqual(self.day_times(self.etype, MONDAY), [])
         self.assertTrue(self.day_times(self.etype, date(2030, 1, 8)))
         self.assertTrue(self.day_times(self.etype, date(2030, 1, 9)))
@@ -87,50 +92,87 @@ class TestEventTypeSettings(BookmeCase):
     def test_date_specific_availability_opens_a_saturday(self):
         saturday = date(2030, 1, 5)
         self.assertEqual(self.day_times(self.etype, saturday), [])
-        self.env["bookme.date.availability"].create({
-            "user_id": self.host.id, "date": saturday, "hour_from": 10.0, "hour_to": 12.0,
-        })
+        self.env["bookme.date.availability"].create(
+            {
+                "user_id": self.host.id,
+                "date": saturday,
+                "hour_from": 10.0,
+                "hour_to": 12.0,
+            }
+        )
         self.assertEqual(self.day_times(self.etype, saturday), ["10:00", "10:30", "11:00", "11:30"])
 
     def test_date_specific_availability_replaces_the_weekly_plan(self):
-        self.env["bookme.date.availability"].create({
-            "user_id": self.host.id, "date": MONDAY, "hour_from": 13.0, "hour_to": 14.0,
-        })
+        self.env["bookme.date.availability"].create(
+            {
+                "user_id": self.host.id,
+                "date": MONDAY,
+                "hour_from": 13.0,
+                "hour_to": 14.0,
+            }
+        )
         self.assertEqual(self.day_times(self.etype, MONDAY), ["13:00", "13:30"])
 
     def test_time_off_closes_a_weekday(self):
-        self.env["resource.calendar.leaves"].create({
-            "name": "Dentist day", "resource_id": self.host.resource_ids[0].id,
-            "calendar_id": self.calendar.id,
-            "date_from": naive(oslo(MONDAY, 0)), "date_to": naive(oslo(MONDAY, 23, 59)),
-        })
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Dentist day",
+                "resource_id": self.host.resource_ids[0].id,
+                "calendar_id": self.calendar.id,
+                "date_from": naive(oslo(MONDAY, 0)),
+                "date_to": naive(oslo(MONDAY, 23, 59)),
+            }
+        )
         self.assertEqual(self.day_times(self.etype, MONDAY), [])
         self.assertTrue(self.day_times(self.etype, MONDAY + timedelta(days=1)))
 
     def test_company_wide_time_off(self):
-        self.env["resource.calendar.leaves"].create({
-            "name": "Public holiday", "calendar_id": self.calendar.id,
-            "date_from": naive(oslo(MONDAY, 0)), "date_to": naive(oslo(MONDAY, 23, 59)),
-        })
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": self.calendar.id,
+                "date_from": naive(oslo(MONDAY, 0)),
+                "date_to": naive(oslo(MONDAY, 23, 59)),
+            }
+        )
         self.assertEqual(self.day_times(self.etype, MONDAY), [])
 
     def test_own_weekly_hours(self):
-        evenings = self.env["resource.calendar"].create({
-            "name": "Tuesday evenings", "tz": "Europe/Oslo",
-            "attendance_ids": [Command.create({"name": "Tue", "dayofweek": "1", "hour_from": 18.0,
-                                               "hour_to": 20.0, "day_period": "afternoon"})],
-        })
+        evenings = self.env["resource.calendar"].create(
+            {
+                "name": "Tuesday evenings",
+                "tz": "Europe/Oslo",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": "Tue",
+                            "dayofweek": "1",
+                            "hour_from": 18.0,
+                            "hour_to": 20.0,
+                            "day_period": "afternoon",
+                        }
+                    )
+                ],
+            }
+        )
         self.etype.write({"use_global_availability": False, "resource_calendar_id": evenings.id})
         self.assertEqual(self.day_times(self.etype, MONDAY), [])
-        self.assertEqual(self.day_times(self.etype, MONDAY + timedelta(days=1)),
-                         ["18:00", "18:30", "19:00", "19:30"])
+        self.assertEqual(
+            self.day_times(self.etype, MONDAY + timedelta(days=1)), ["18:00", "18:30", "19:00", "19:30"]
+        )
 
     def test_several_intervals_per_day(self):
         self.calendar.attendance_ids.filtered(lambda a: a.dayofweek == "0").write({"hour_to": 10.0})
-        self.env["resource.calendar.attendance"].create({
-            "calendar_id": self.calendar.id, "name": "Mon afternoon", "dayofweek": "0",
-            "hour_from": 14.0, "hour_to": 15.0, "day_period": "afternoon",
-        })
+        self.env["resource.calendar.attendance"].create(
+            {
+                "calendar_id": self.calendar.id,
+                "name": "Mon afternoon",
+                "dayofweek": "0",
+                "hour_from": 14.0,
+                "hour_to": 15.0,
+                "day_period": "afternoon",
+            }
+        )
         self.assertEqual(self.day_times(self.etype, MONDAY), ["09:00", "09:30", "14:00", "14:30"])
 
     def test_increment(self):

@@ -38,14 +38,22 @@ _logger = logging.getLogger(__name__)
 FUZZ_SEED = int(os.environ.get("BOOKME_FUZZ_SEED") or random.SystemRandom().randrange(2**32))
 FUZZ_TOTAL = int(os.environ.get("BOOKME_FUZZ_EXAMPLES") or 2400)
 # Share of the requests per kind (pages render the whole website layout: fewer of them).
-SHARES = {"slots": 0.13, "book": 0.24, "guest_api": 0.11, "pages": 0.08, "urls": 0.12,
-          "forms": 0.12, "replay": 0.10, "codes": 0.10}
+SHARES = {
+    "slots": 0.13,
+    "book": 0.24,
+    "guest_api": 0.11,
+    "pages": 0.08,
+    "urls": 0.12,
+    "forms": 0.12,
+    "replay": 0.10,
+    "codes": 0.10,
+}
 API = "/book/api/v1"
 SECRET_CODE = "4821"  # locks the "other" host's pages
 # What a request can create or change: (table, columns that say what a row holds).
 WATCHED = {
     "bookme_booking": "id, state, start, stop, partner_id, user_id, event_type_id, lead_id, "
-                      "calendar_event_id, guest_name, guest_email, note, cancel_reason",
+    "calendar_event_id, guest_name, guest_email, note, cancel_reason",
     "res_partner": "id, name, email, active",
     "crm_lead": "id, name, partner_id, active",
     "calendar_event": "id, name, start, stop, active",
@@ -77,18 +85,55 @@ class Ref:
 # --- Strategies ------------------------------------------------------------------------------
 
 NASTY = [
-    "", " ", "\x00", "a\x00b", "\x07", "\x1b[31mred", "\t", "\n", "\r\n", "\u0085", "\u2028",
-    "\u202egnirts", "\ufeff", "\ud800", "\udfff", "x\ud83d", "😀", "𝕏" * 40, "ß" * 200,
-    "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "javascript:alert(1)",
-    "' OR '1'='1", "'; DROP TABLE bookme_booking; --", "1; SELECT pg_sleep(5)", "%00", "%s%n",
-    "{{7*7}}", "${7*7}", "<t t-out=\"1/0\"/>", "../../../etc/passwd", "null", "true", "NaN",
-    "-1", "0", "99999999999999999999", "\\", "\"", "'", "free", "booking", "api", "embed",
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\x07",
+    "\x1b[31mred",
+    "\t",
+    "\n",
+    "\r\n",
+    "\u0085",
+    "\u2028",
+    "\u202egnirts",
+    "\ufeff",
+    "\ud800",
+    "\udfff",
+    "x\ud83d",
+    "😀",
+    "𝕏" * 40,
+    "ß" * 200,
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "' OR '1'='1",
+    "'; DROP TABLE bookme_booking; --",
+    "1; SELECT pg_sleep(5)",
+    "%00",
+    "%s%n",
+    "{{7*7}}",
+    "${7*7}",
+    '<t t-out="1/0"/>',
+    "../../../etc/passwd",
+    "null",
+    "true",
+    "NaN",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "\\",
+    '"',
+    "'",
+    "free",
+    "booking",
+    "api",
+    "embed",
 ]
 TEXT = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=30),
-    st.text(st.characters(categories=("Cc", "Cs", "Lo", "So", "Zs", "Mn", "Nd", "P")),
-            max_size=30),
+    st.text(st.characters(categories=("Cc", "Cs", "Lo", "So", "Zs", "Mn", "Nd", "P")), max_size=30),
 )
 HUGE = st.sampled_from([300, 5000, 70_000]).map(lambda n: "x" * n)
 # In URLs at most a few kB: past 64 kB Odoo's HTTP server drops the connection (414)
@@ -97,49 +142,95 @@ URL_HUGE = st.sampled_from([300, 5000]).map(lambda n: "x" * n)
 ANY_TEXT = st.one_of(TEXT, TEXT, TEXT, HUGE)
 URL_TEXT = st.one_of(TEXT, TEXT, TEXT, URL_HUGE)
 JSON_SCALAR = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=False, allow_infinity=False), TEXT,
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    TEXT,
 )
 JSON_ANY = st.recursive(
     JSON_SCALAR,
     lambda children: st.lists(children, max_size=3) | st.dictionaries(TEXT, children, max_size=3),
     max_leaves=6,
 )
-YEARS = st.sampled_from([1, 999, 1899, 1900, 1901, 1970, 2025, 2026, 2027, 2030, 2199, 2200,
-                         9999])
+YEARS = st.sampled_from([1, 999, 1899, 1900, 1901, 1970, 2025, 2026, 2027, 2030, 2199, 2200, 9999])
 DATES = st.one_of(
-    st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", YEARS, st.integers(0, 13),
-              st.integers(0, 32)),
+    st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", YEARS, st.integers(0, 13), st.integers(0, 32)),
     st.dates().map(str),
     st.just(Ref("today")),
     TEXT,
 )
-OFFSETS = st.sampled_from(["", "Z", "+00:00", "+01:00", "-05:00", "+05:00", "+14:00",
-                           "-12:00", "+24:00", "+23:59", "+01:00:30", "+0100", "+1"])
+OFFSETS = st.sampled_from(
+    [
+        "",
+        "Z",
+        "+00:00",
+        "+01:00",
+        "-05:00",
+        "+05:00",
+        "+14:00",
+        "-12:00",
+        "+24:00",
+        "+23:59",
+        "+01:00:30",
+        "+0100",
+        "+1",
+    ]
+)
 STARTS = st.one_of(
     st.integers(0, 11).map(lambda i: Ref(f"start:{i}")),
-    st.builds(lambda d, h, m, off: f"{d}T{h:02d}:{m:02d}:00{off}", st.dates().map(str)
-              | YEARS.map(lambda y: f"{y:04d}-01-07"), st.integers(0, 25),
-              st.sampled_from([0, 30, 59, 60]), OFFSETS),
+    st.builds(
+        lambda d, h, m, off: f"{d}T{h:02d}:{m:02d}:00{off}",
+        st.dates().map(str) | YEARS.map(lambda y: f"{y:04d}-01-07"),
+        st.integers(0, 25),
+        st.sampled_from([0, 30, 59, 60]),
+        OFFSETS,
+    ),
     st.datetimes(timezones=st.timezones()).map(lambda dt: dt.isoformat()),
     TEXT,
     JSON_ANY,
 )
 ZONES = st.one_of(
     st.sampled_from(sorted(available_timezones())),
-    st.sampled_from(["", "Mars/Olympus", "Europe/Oslo\x00", "UTC", "utc", "localtime",
-                     "Factory", "../etc/passwd", "Etc/GMT+14", " Europe/Oslo "]),
+    st.sampled_from(
+        [
+            "",
+            "Mars/Olympus",
+            "Europe/Oslo\x00",
+            "UTC",
+            "utc",
+            "localtime",
+            "Factory",
+            "../etc/passwd",
+            "Etc/GMT+14",
+            " Europe/Oslo ",
+        ]
+    ),
     TEXT,
 )
 EMAILS = st.one_of(
-    st.sampled_from(["gina@example.com", "GINA@Example.COM", " gina@example.com ",
-                     "mallory@example.com", "a@b", "@example.com", "a@@example.com",
-                     "gina@example.com\x00", "\"quoted\"@example.com", "ünï@exämple.com",
-                     "a" * 250 + "@example.com", "gina@example.com, eve@example.com",
-                     "<script>@example.com"]),
+    st.sampled_from(
+        [
+            "gina@example.com",
+            "GINA@Example.COM",
+            " gina@example.com ",
+            "mallory@example.com",
+            "a@b",
+            "@example.com",
+            "a@@example.com",
+            "gina@example.com\x00",
+            '"quoted"@example.com',
+            "ünï@exämple.com",
+            "a" * 250 + "@example.com",
+            "gina@example.com, eve@example.com",
+            "<script>@example.com",
+        ]
+    ),
     st.emails().map(str),
     TEXT,
 )
+
+
 def routable(segment):
     """Whether a path segment can reach a Book Me route (werkzeug's ``string``
     converter: not empty, no slash); other paths get Odoo's own 404 or redirect."""
@@ -157,22 +248,48 @@ def mostly(good, bad, weight=4):
     return st.one_of(*([good] * weight), bad)
 
 
-SLUGS = segments(st.one_of(st.sampled_from(["hanne", "other", "nobody", "Hanne", "hanne-", "-",
-                                            "consultation", "workshop", "free"]),
-                           TEXT, URL_HUGE))
-TOKENS = segments(st.one_of(
-    st.sampled_from([Ref("token:A"), Ref("token:B"), Ref("token:A-trunc"),
-                     Ref("token:A-upper"), Ref("token:A-long"), Ref("token:cancelled")]),
-    TEXT, URL_HUGE,
-))
+SLUGS = segments(
+    st.one_of(
+        st.sampled_from(
+            ["hanne", "other", "nobody", "Hanne", "hanne-", "-", "consultation", "workshop", "free"]
+        ),
+        TEXT,
+        URL_HUGE,
+    )
+)
+TOKENS = segments(
+    st.one_of(
+        st.sampled_from(
+            [
+                Ref("token:A"),
+                Ref("token:B"),
+                Ref("token:A-trunc"),
+                Ref("token:A-upper"),
+                Ref("token:A-long"),
+                Ref("token:cancelled"),
+            ]
+        ),
+        TEXT,
+        URL_HUGE,
+    )
+)
 INVITES = st.one_of(
-    st.sampled_from([Ref("invite:valid"), Ref("invite:other-host"), Ref("invite:tampered"),
-                     Ref("invite:truncated"), Ref("invite:expired")]),
-    TEXT, JSON_ANY,
+    st.sampled_from(
+        [
+            Ref("invite:valid"),
+            Ref("invite:other-host"),
+            Ref("invite:tampered"),
+            Ref("invite:truncated"),
+            Ref("invite:expired"),
+        ]
+    ),
+    TEXT,
+    JSON_ANY,
 )
 CODES = st.one_of(
     st.sampled_from([SECRET_CODE, f" {SECRET_CODE} ", "0000", "48210", "", "é", "٤٨٢١", "4821\x00"]),
-    TEXT, JSON_ANY,
+    TEXT,
+    JSON_ANY,
 )
 
 
@@ -189,18 +306,40 @@ FIELDS = {
     "invite": INVITES,
 }
 CONTENT_TYPES = st.sampled_from(
-    ["application/json"] * 16 + ["application/json; charset=utf-8", "APPLICATION/JSON",
-                                "text/plain", "application/x-www-form-urlencoded",
-                                "multipart/form-data; boundary=xyz", "application/json-patch+json",
-                                "text/html", None]
+    ["application/json"] * 16
+    + [
+        "application/json; charset=utf-8",
+        "APPLICATION/JSON",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=xyz",
+        "application/json-patch+json",
+        "text/html",
+        None,
+    ]
 )
 RAW_BODIES = st.one_of(
     st.binary(max_size=100),
-    st.sampled_from([b"", b"{", b"[]", b"null", b"1", b'"x"', b"[" * 50_000, b'{"a":' * 20_000,
-                     b'{"start": NaN}', b'{"start": Infinity}', b'{"name": "\xff"}',
-                     b"\xef\xbb\xbf{}", '{"name": "x"}'.encode("utf-16"),
-                     b'{"name": "' + b"x" * 100_000 + b'"}',
-                     b'{"location_id": 1' + b"0" * 5000 + b"}", b'{"a": 1, "a": 2}']),
+    st.sampled_from(
+        [
+            b"",
+            b"{",
+            b"[]",
+            b"null",
+            b"1",
+            b'"x"',
+            b"[" * 50_000,
+            b'{"a":' * 20_000,
+            b'{"start": NaN}',
+            b'{"start": Infinity}',
+            b'{"name": "\xff"}',
+            b"\xef\xbb\xbf{}",
+            '{"name": "x"}'.encode("utf-16"),
+            b'{"name": "' + b"x" * 100_000 + b'"}',
+            b'{"location_id": 1' + b"0" * 5000 + b"}",
+            b'{"a": 1, "a": 2}',
+        ]
+    ),
 )
 
 
@@ -214,8 +353,7 @@ def json_bodies(draw, fields):
     if draw(st.integers(0, 9)) == 0:
         return draw(RAW_BODIES)
     body = {field: Ref(f"good:{field}") for field in fields if field in GOOD}
-    for field in draw(st.lists(st.sampled_from([*fields, "?"]), min_size=1, max_size=3,
-                               unique=True)):
+    for field in draw(st.lists(st.sampled_from([*fields, "?"]), min_size=1, max_size=3, unique=True)):
         choice = draw(st.integers(0, 5))
         if field == "?":
             body[draw(TEXT)] = draw(JSON_ANY)
@@ -230,9 +368,15 @@ def json_bodies(draw, fields):
 
 QUERY = st.dictionaries(
     st.sampled_from(["from", "to", "tz", "embed", "invite", "new", "moved", "debug", "x"]) | TEXT,
-    st.one_of(DATES, ZONES, st.sampled_from([Ref("invite:valid"), Ref("invite:other-host"),
-                                             Ref("invite:tampered"), Ref("invite:expired")]),
-              TEXT, URL_HUGE),
+    st.one_of(
+        DATES,
+        ZONES,
+        st.sampled_from(
+            [Ref("invite:valid"), Ref("invite:other-host"), Ref("invite:tampered"), Ref("invite:expired")]
+        ),
+        TEXT,
+        URL_HUGE,
+    ),
     max_size=4,
 )
 
@@ -263,27 +407,47 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        _logger.info("Book Me fuzz: seed %s (replay with BOOKME_FUZZ_SEED=%s), %s requests "
-                     "planned (BOOKME_FUZZ_EXAMPLES)", FUZZ_SEED, FUZZ_SEED, FUZZ_TOTAL)
+        _logger.info(
+            "Book Me fuzz: seed %s (replay with BOOKME_FUZZ_SEED=%s), %s requests "
+            "planned (BOOKME_FUZZ_EXAMPLES)",
+            FUZZ_SEED,
+            FUZZ_SEED,
+            FUZZ_TOTAL,
+        )
         cls.env["ir.config_parameter"].sudo().set_param("crm_bookme.booking_rate_limit", "0")
         cls.other_host = new_test_user(
-            cls.env, login="bookme_other", name="Otto Other", email="otto@example.com",
-            groups="sales_team.group_sale_salesman", tz="Europe/Oslo",
+            cls.env,
+            login="bookme_other",
+            name="Otto Other",
+            email="otto@example.com",
+            groups="sales_team.group_sale_salesman",
+            tz="Europe/Oslo",
         )
-        cls.other_host.write({"bookme_enabled": True, "bookme_slug": "other",
-                              "bookme_secret_code": SECRET_CODE})
+        cls.other_host.write(
+            {"bookme_enabled": True, "bookme_slug": "other", "bookme_secret_code": SECRET_CODE}
+        )
         cls.other_host.resource_calendar_id = cls.calendar
-        cls.env["bookme.event.type"].create({
-            "name": "Call", "slug": "call", "user_id": cls.other_host.id, "duration": 30,
-            "increment": 30, "min_notice": 0,
-        })
+        cls.env["bookme.event.type"].create(
+            {
+                "name": "Call",
+                "slug": "call",
+                "user_id": cls.other_host.id,
+                "duration": 30,
+                "increment": 30,
+                "min_notice": 0,
+            }
+        )
 
     @classmethod
     def tearDownClass(cls):
-        _logger.info("Book Me fuzz: %s requests sent in total, seed %s; answers: %s",
-                     TestFuzzRoutes.requests_done, FUZZ_SEED,
-                     ", ".join(f"{test} {status}: {n}" for (test, status), n
-                               in sorted(TestFuzzRoutes.statuses.items())))
+        _logger.info(
+            "Book Me fuzz: %s requests sent in total, seed %s; answers: %s",
+            TestFuzzRoutes.requests_done,
+            FUZZ_SEED,
+            ", ".join(
+                f"{test} {status}: {n}" for (test, status), n in sorted(TestFuzzRoutes.statuses.items())
+            ),
+        )
         super().tearDownClass()
 
     def setUp(self):
@@ -295,26 +459,31 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
         self.refs = {"today": now.date().isoformat()}
         for i, start in enumerate(free[:12]):
             self.refs[f"start:{i}"] = start.isoformat()
-        self.booking_a = self.book(self.etype, free[-1], email="gina@example.com",
-                                   idempotency_key="replay-key")
+        self.booking_a = self.book(
+            self.etype, free[-1], email="gina@example.com", idempotency_key="replay-key"
+        )
         self.booking_b = self.book(self.etype, free[-2], email="bob@example.com", name="Bob")
         cancelled = self.book(self.etype, free[-3], email="carl@example.com", name="Carl")
         cancelled.action_bookme_cancel()
-        self.refs.update({
-            "token:B": self.booking_b.access_token,
-            "token:cancelled": cancelled.access_token,
-            "good:name": "Gina Guest",
-            "good:tz": "Europe/Oslo",
-            "good:reason": "Something came up",
-            "invite:valid": self.env["bookme.invite"]._bookme_token(self.host),
-            "invite:other-host": self.env["bookme.invite"]._bookme_token(self.other_host),
-            "invite:expired": hash_sign(self.env, INVITE_SCOPE,
-                                        {"h": self.host.id, "p": 0, "m": "", "r": 0},
-                                        expiration=timedelta(days=-1)),
-        })
+        self.refs.update(
+            {
+                "token:B": self.booking_b.access_token,
+                "token:cancelled": cancelled.access_token,
+                "good:name": "Gina Guest",
+                "good:tz": "Europe/Oslo",
+                "good:reason": "Something came up",
+                "invite:valid": self.env["bookme.invite"]._bookme_token(self.host),
+                "invite:other-host": self.env["bookme.invite"]._bookme_token(self.other_host),
+                "invite:expired": hash_sign(
+                    self.env,
+                    INVITE_SCOPE,
+                    {"h": self.host.id, "p": 0, "m": "", "r": 0},
+                    expiration=timedelta(days=-1),
+                ),
+            }
+        )
         valid_invite = self.refs["invite:valid"]
-        self.refs["invite:tampered"] = valid_invite[:-3] + ("AAA" if valid_invite[-3:] != "AAA"
-                                                           else "BBB")
+        self.refs["invite:tampered"] = valid_invite[:-3] + ("AAA" if valid_invite[-3:] != "AAA" else "BBB")
         self.refs["invite:truncated"] = valid_invite[: len(valid_invite) // 2]
         self.set_target(self.booking_a)
         self.used = 0
@@ -323,10 +492,14 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
     def set_target(self, booking):
         self.booking_a = booking
         token = booking.access_token
-        self.refs.update({
-            "token:A": token, "token:A-trunc": token[:-1], "token:A-upper": token.upper(),
-            "token:A-long": token + "x" * 100,
-        })
+        self.refs.update(
+            {
+                "token:A": token,
+                "token:A-trunc": token[:-1],
+                "token:A-upper": token.upper(),
+                "token:A-long": token + "x" * 100,
+            }
+        )
 
     def rearm_if_cancelled(self):
         """An accepted request cancelled a target booking: take new targets, so that the
@@ -358,8 +531,7 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
         if isinstance(value, Ref):
             return self.refs.get(value.name, value.name)
         if isinstance(value, dict):
-            return {self.resolve(k) if isinstance(k, Ref) else k: self.resolve(v)
-                    for k, v in value.items()}
+            return {self.resolve(k) if isinstance(k, Ref) else k: self.resolve(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
         return value
@@ -368,20 +540,17 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
         self.env.flush_all()
         state = {}
         for table, columns in WATCHED.items():
-            self.env.cr.execute(SQL("SELECT %s FROM %s ORDER BY id", SQL(columns),
-                                    SQL.identifier(table)))
+            self.env.cr.execute(SQL("SELECT %s FROM %s ORDER BY id", SQL(columns), SQL.identifier(table)))
             state[table] = self.env.cr.fetchall()
         return state
 
-    def send(self, method, path, query=None, body=None, content_type=None, encode="json",
-             headers=None):
+    def send(self, method, path, query=None, body=None, content_type=None, encode="json", headers=None):
         """One request; returns the response after checking it is not a 5xx. A dict body
         is sent as JSON (whatever the content type: a cross-site ``text/plain`` post
         carries JSON text too), or form-encoded with ``encode="form"``."""
         url = path
         if query:
-            url += "?" + "&".join(f"{_quote(k)}={_quote(self.resolve(v))}"
-                                  for k, v in query.items())
+            url += "?" + "&".join(f"{_quote(k)}={_quote(self.resolve(v))}" for k, v in query.items())
         headers = dict(headers or {})
         if content_type:
             headers["Content-Type"] = content_type
@@ -389,26 +558,29 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
             body = self.resolve(body)
             body = json.dumps(body).encode() if encode == "json" else _form(body)
         started = time.monotonic()
-        res = self.url_open(url, data=body, headers=headers, method=method, timeout=60,
-                            allow_redirects=False)
+        res = self.url_open(url, data=body, headers=headers, method=method, timeout=60, allow_redirects=False)
         TestFuzzRoutes.requests_done += 1
-        TestFuzzRoutes.statuses[self._testMethodName.removeprefix("test_fuzz_"),
-                                res.status_code] += 1
+        TestFuzzRoutes.statuses[self._testMethodName.removeprefix("test_fuzz_"), res.status_code] += 1
         self.used += 1
-        self.assertLess(res.status_code, 500, f"{method} {url[:300]} {body!r:.300}: "
-                                              f"{res.status_code} {res.text[:500]}")
+        self.assertLess(
+            res.status_code, 500, f"{method} {url[:300]} {body!r:.300}: {res.status_code} {res.text[:500]}"
+        )
         if time.monotonic() - started > 10:
-            _logger.warning("Book Me fuzz: slow request (%.1fs) %s %s", time.monotonic() - started,
-                            method, url[:200])
+            _logger.warning(
+                "Book Me fuzz: slow request (%.1fs) %s %s", time.monotonic() - started, method, url[:200]
+            )
         return res
 
     def check(self, before, res, may_change):
         after = self.snapshot()
         if not may_change:
             for table in WATCHED:
-                self.assertEqual(after[table], before[table],
-                                 f"{res.request.method} {res.request.url[:300]} answered "
-                                 f"{res.status_code} but changed {table}")
+                self.assertEqual(
+                    after[table],
+                    before[table],
+                    f"{res.request.method} {res.request.url[:300]} answered "
+                    f"{res.status_code} but changed {table}",
+                )
 
     def path(self, *segments):
         """The URL path of ``segments``; ``self.routed`` says whether it can reach a Book
@@ -428,46 +600,63 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
 
     @seed(FUZZ_SEED)
     @fuzz_settings("slots")
-    @given(host=st.sampled_from(["hanne"] * 4 + ["other"]),
-           etype=st.sampled_from(["consultation", "workshop", "free"]), query=QUERY)
+    @given(
+        host=st.sampled_from(["hanne"] * 4 + ["other"]),
+        etype=st.sampled_from(["consultation", "workshop", "free"]),
+        query=QUERY,
+    )
     def test_fuzz_slots(self, host, etype, query):
         before = self.snapshot()
         res = self.send("GET", self.path("book", "api", "v1", host, etype, "slots"), query)
         # "other" is locked by a secret code: 403 code_required
-        self.assertIn(res.status_code, (200, 400, 404) if host == "hanne" else (403,),
-                      res.text[:300])
+        self.assertIn(res.status_code, (200, 400, 404) if host == "hanne" else (403,), res.text[:300])
         self.assertIn("error" if res.status_code >= 400 else "days", res.json())
         self.check(before, res, may_change=False)
 
     @seed(FUZZ_SEED)
     @fuzz_settings("book")
-    @given(etype=st.sampled_from(["consultation", "consultation", "workshop", "free"]),
-           body=json_bodies(list(FIELDS)), content_type=CONTENT_TYPES)
+    @given(
+        etype=st.sampled_from(["consultation", "consultation", "workshop", "free"]),
+        body=json_bodies(list(FIELDS)),
+        content_type=CONTENT_TYPES,
+    )
     def test_fuzz_book(self, etype, body, content_type):
         before = self.snapshot()
-        res = self.send("POST", self.path("book", "api", "v1", "hanne", etype, "bookings"),
-                        body=body, content_type=content_type)
+        res = self.send(
+            "POST",
+            self.path("book", "api", "v1", "hanne", etype, "bookings"),
+            body=body,
+            content_type=content_type,
+        )
         self.assertIn(res.status_code, (201, 400, 409, 413, 415), res.text[:300])
         data = res.json()
         if res.status_code == 201:
-            self.assertEqual(set(data["booking"]), {"token", "state", "start", "end",
-                                                    "manage_url", "email_sent"})
-            self.assertNotIn(data["booking"]["token"], (self.booking_a.access_token,
-                                                        self.booking_b.access_token))
+            self.assertEqual(
+                set(data["booking"]), {"token", "state", "start", "end", "manage_url", "email_sent"}
+            )
+            self.assertNotIn(
+                data["booking"]["token"], (self.booking_a.access_token, self.booking_b.access_token)
+            )
         else:
             self.assertEqual(set(data["error"]), {"code", "message", "field"})
         self.check(before, res, may_change=res.status_code == 201)
 
     @seed(FUZZ_SEED)
     @fuzz_settings("guest_api")
-    @given(token=st.sampled_from([Ref("token:A"), Ref("token:B"), Ref("token:cancelled")]),
-           action=st.sampled_from(["cancel", "reschedule"]),
-           body=st.one_of(json_bodies(["reason"]), json_bodies(["start"])),
-           content_type=CONTENT_TYPES)
+    @given(
+        token=st.sampled_from([Ref("token:A"), Ref("token:B"), Ref("token:cancelled")]),
+        action=st.sampled_from(["cancel", "reschedule"]),
+        body=st.one_of(json_bodies(["reason"]), json_bodies(["start"])),
+        content_type=CONTENT_TYPES,
+    )
     def test_fuzz_guest_api(self, token, action, body, content_type):
         before = self.snapshot()
-        res = self.send("POST", self.path("book", "api", "v1", "bookings", token, action),
-                        body=body, content_type=content_type)
+        res = self.send(
+            "POST",
+            self.path("book", "api", "v1", "bookings", token, action),
+            body=body,
+            content_type=content_type,
+        )
         self.assertIn(res.status_code, (200, 400, 409, 413, 415), res.text[:300])
         self.assertIn("booking" if res.status_code == 200 else "error", res.json())
         self.check(before, res, may_change=res.status_code == 200)
@@ -475,17 +664,21 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
 
     @seed(FUZZ_SEED)
     @fuzz_settings("pages")
-    @given(kind=st.sampled_from(["host", "type", "booking", "ics", "cancel", "reschedule",
-                                 "embed", "avatar"]),
-           token=st.sampled_from([Ref("token:A"), Ref("token:B"), Ref("token:cancelled")]),
-           query=QUERY)
+    @given(
+        kind=st.sampled_from(["host", "type", "booking", "ics", "cancel", "reschedule", "embed", "avatar"]),
+        token=st.sampled_from([Ref("token:A"), Ref("token:B"), Ref("token:cancelled")]),
+        query=QUERY,
+    )
     def test_fuzz_pages(self, kind, token, query):
         path = {
-            "host": ("book", "hanne"), "type": ("book", "hanne", "consultation"),
-            "booking": ("book", "booking", token), "ics": ("book", "booking", token, "ics"),
+            "host": ("book", "hanne"),
+            "type": ("book", "hanne", "consultation"),
+            "booking": ("book", "booking", token),
+            "ics": ("book", "booking", token, "ics"),
             "cancel": ("book", "booking", token, "cancel"),
             "reschedule": ("book", "booking", token, "reschedule"),
-            "embed": ("book", "embed", str(self.etype.id)), "avatar": ("book", "hanne", "avatar"),
+            "embed": ("book", "embed", str(self.etype.id)),
+            "avatar": ("book", "hanne", "avatar"),
         }[kind]
         before = self.snapshot()
         res = self.send("GET", self.path(*path), query)
@@ -495,54 +688,89 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
 
     @seed(FUZZ_SEED)
     @fuzz_settings("urls")
-    @given(route=st.sampled_from(["slots", "bookings", "cancel", "reschedule", "host", "type",
-                                  "booking", "ics", "cancel_page", "reschedule_page",
-                                  "cancel_form", "reschedule_form", "avatar", "embed"]),
-           host=SLUGS, etype=SLUGS, token=TOKENS,
-           type_id=st.one_of(st.integers(-1, 2**64), st.sampled_from(["0", "00", "1e3", "-0"])))
+    @given(
+        route=st.sampled_from(
+            [
+                "slots",
+                "bookings",
+                "cancel",
+                "reschedule",
+                "host",
+                "type",
+                "booking",
+                "ics",
+                "cancel_page",
+                "reschedule_page",
+                "cancel_form",
+                "reschedule_form",
+                "avatar",
+                "embed",
+            ]
+        ),
+        host=SLUGS,
+        etype=SLUGS,
+        token=TOKENS,
+        type_id=st.one_of(st.integers(-1, 2**64), st.sampled_from(["0", "00", "1e3", "-0"])),
+    )
     def test_fuzz_urls(self, route, host, etype, token, type_id):
         """Foreign, tampered and absurd slugs, tokens and ids in every route's URL, with an
         otherwise valid request: never found, never a change."""
         api = ("book", "api", "v1")
         method, path, body = {
             "slots": ("GET", (*api, host, etype, "slots"), None),
-            "bookings": ("POST", (*api, host, etype, "bookings"), {"start": Ref("start:0"),
-                         "name": "Gina", "email": "gina@example.com"}),
+            "bookings": (
+                "POST",
+                (*api, host, etype, "bookings"),
+                {"start": Ref("start:0"), "name": "Gina", "email": "gina@example.com"},
+            ),
             "cancel": ("POST", (*api, "bookings", token, "cancel"), {}),
-            "reschedule": ("POST", (*api, "bookings", token, "reschedule"),
-                           {"start": Ref("start:1")}),
+            "reschedule": ("POST", (*api, "bookings", token, "reschedule"), {"start": Ref("start:1")}),
             "host": ("GET", ("book", host), None),
             "type": ("GET", ("book", host, etype), None),
             "booking": ("GET", ("book", "booking", token), None),
             "ics": ("GET", ("book", "booking", token, "ics"), None),
             "cancel_page": ("GET", ("book", "booking", token, "cancel"), None),
             "reschedule_page": ("GET", ("book", "booking", token, "reschedule"), None),
-            "cancel_form": ("POST", ("book", "booking", token, "cancel"),
-                            {"csrf_token": Ref("form:A")}),
-            "reschedule_form": ("POST", ("book", "booking", token, "reschedule"),
-                                {"csrf_token": Ref("form:A"), "start": Ref("start:1")}),
+            "cancel_form": ("POST", ("book", "booking", token, "cancel"), {"csrf_token": Ref("form:A")}),
+            "reschedule_form": (
+                "POST",
+                ("book", "booking", token, "reschedule"),
+                {"csrf_token": Ref("form:A"), "start": Ref("start:1")},
+            ),
             "avatar": ("GET", ("book", host, "avatar"), None),
             "embed": ("GET", ("book", "embed", str(type_id)), None),
         }[route]
         self.refs["form:A"] = form_token_of(self.booking_a)
         host, etype, token = self.resolve(host), self.resolve(etype), self.resolve(token)
         hosts, types = ("hanne", "other"), ("consultation", "workshop", "free")
-        tokens = (self.booking_a.access_token, self.booking_b.access_token,
-                  self.refs["token:cancelled"])
+        tokens = (self.booking_a.access_token, self.booking_b.access_token, self.refs["token:cancelled"])
         found = {
-            "slots": host in hosts and etype in types, "bookings": host in hosts and etype in types,
-            "host": host in hosts, "avatar": host in hosts, "type": host in hosts and etype in types,
+            "slots": host in hosts and etype in types,
+            "bookings": host in hosts and etype in types,
+            "host": host in hosts,
+            "avatar": host in hosts,
+            "type": host in hosts and etype in types,
         }.get(route, token in tokens)
         form = route.endswith("_form")
         before = self.snapshot()
-        res = self.send(method, self.path(*path), body=body,
-                        content_type=None if body is None else
-                        "application/x-www-form-urlencoded" if form else "application/json",
-                        encode="form" if form else "json")
+        res = self.send(
+            method,
+            self.path(*path),
+            body=body,
+            content_type=None
+            if body is None
+            else "application/x-www-form-urlencoded"
+            if form
+            else "application/json",
+            encode="form" if form else "json",
+        )
         if route == "embed":  # Odoo redirects ids that are not canonical (00, -0) itself
             self.assertIn(res.status_code, (301, 303, 404))
-        elif not found and method == "GET" and any("%" in str(v) or "+" in str(v)
-                                                     for v in (host, etype, token)):
+        elif (
+            not found
+            and method == "GET"
+            and any("%" in str(v) or "+" in str(v) for v in (host, etype, token))
+        ):
             # Odoo's website checks a page's canonical URL by unquoting its path once more:
             # "%00" or "+" in a slug gets a 301 before any Book Me code runs.
             self.assertIn(res.status_code, (301, 404), res.text[:300])
@@ -557,15 +785,21 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
 
     @seed(FUZZ_SEED)
     @fuzz_settings("forms")
-    @given(token=st.sampled_from([Ref("token:A"), Ref("token:B"), Ref("token:cancelled")]),
-           action=st.sampled_from(["cancel", "reschedule"]),
-           form_token=st.one_of(st.sampled_from([Ref("form:A"), Ref("form:B"), Ref("form:session"),
-                                                 None, ""]), TEXT, HUGE),
-           fields=st.dictionaries(st.sampled_from(["reason", "start", "embed"]) | TEXT,
-                                  st.one_of(STARTS.filter(lambda v: isinstance(v, str | Ref)),
-                                            ANY_TEXT), max_size=3),
-           content_type=st.sampled_from(["application/x-www-form-urlencoded"] * 4
-                                        + ["application/json", "text/plain", None]))
+    @given(
+        token=st.sampled_from([Ref("token:A"), Ref("token:B"), Ref("token:cancelled")]),
+        action=st.sampled_from(["cancel", "reschedule"]),
+        form_token=st.one_of(
+            st.sampled_from([Ref("form:A"), Ref("form:B"), Ref("form:session"), None, ""]), TEXT, HUGE
+        ),
+        fields=st.dictionaries(
+            st.sampled_from(["reason", "start", "embed"]) | TEXT,
+            st.one_of(STARTS.filter(lambda v: isinstance(v, str | Ref)), ANY_TEXT),
+            max_size=3,
+        ),
+        content_type=st.sampled_from(
+            ["application/x-www-form-urlencoded"] * 4 + ["application/json", "text/plain", None]
+        ),
+    )
     def test_fuzz_guest_forms(self, token, action, form_token, fields, content_type):
         """The guest's own forms: missing, foreign (another booking's), stale-session and
         garbage form tokens, and bad fields; only the booking's own token is accepted."""
@@ -576,26 +810,49 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
         if form_token is not None:
             data["csrf_token"] = form_token
         before = self.snapshot()
-        res = self.send("POST", self.path("book", "booking", token, action), body=data,
-                        content_type=content_type,
-                        encode="json" if content_type == "application/json" else "form")
+        res = self.send(
+            "POST",
+            self.path("book", "booking", token, action),
+            body=data,
+            content_type=content_type,
+            encode="json" if content_type == "application/json" else "form",
+        )
         self.assertIn(res.status_code, (200, 303, 400, 409), res.text[:300])
         self.assertNotIn("Traceback", res.text)
         resolved_token = self.resolve(token)
         own = {self.booking_a.access_token: "form:A", self.booking_b.access_token: "form:B"}
         if res.status_code in (200, 303):
-            self.assertEqual(own.get(resolved_token), getattr(form_token, "name", None),
-                             "only the booking's own form token is accepted")
+            self.assertEqual(
+                own.get(resolved_token),
+                getattr(form_token, "name", None),
+                "only the booking's own form token is accepted",
+            )
         self.check(before, res, may_change=res.status_code in (200, 303))
         self.rearm_if_cancelled()
 
     @seed(FUZZ_SEED)
     @fuzz_settings("codes")
-    @given(route=st.sampled_from(["slots", "bookings", "unlock", "page"]), code=CODES,
-           in_header=st.booleans(), nxt=st.one_of(st.sampled_from(
-               ["/book/other", "/book/other/call", "//evil.example.com", "https://evil.example.com",
-                "/book/other/../../web", "/book/hanne", "javascript:alert(1)"]), URL_TEXT),
-           csrf=st.sampled_from([None, "", "session", "garbage"]), embed=st.booleans())
+    @given(
+        route=st.sampled_from(["slots", "bookings", "unlock", "page"]),
+        code=CODES,
+        in_header=st.booleans(),
+        nxt=st.one_of(
+            st.sampled_from(
+                [
+                    "/book/other",
+                    "/book/other/call",
+                    "//evil.example.com",
+                    "https://evil.example.com",
+                    "/book/other/../../web",
+                    "/book/hanne",
+                    "javascript:alert(1)",
+                ]
+            ),
+            URL_TEXT,
+        ),
+        csrf=st.sampled_from([None, "", "session", "garbage"]),
+        embed=st.booleans(),
+    )
     def test_fuzz_secret_codes(self, route, code, in_header, nxt, csrf, embed):
         """A host locked by a secret code: wrong, odd and well-formed codes in the header,
         the body and the lock form, hostile 'next' targets, missing form tokens."""
@@ -612,8 +869,13 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
             body = {"start": Ref("good:start"), "name": "Gina", "email": Ref("good:email")}
             if not headers:
                 body["code"] = code
-            res = self.send("POST", f"{API}/other/call/bookings", body=body,
-                            content_type="application/json", headers=headers)
+            res = self.send(
+                "POST",
+                f"{API}/other/call/bookings",
+                body=body,
+                content_type="application/json",
+                headers=headers,
+            )
             self.assertIn(res.status_code, (201, 400, 403, 409, 429), res.text[:300])
             self.assertIn("booking" if res.status_code == 201 else "error", res.json())
         elif route == "unlock":
@@ -622,13 +884,19 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
                 data["csrf_token"] = self.lock_form_csrf() if csrf == "session" else csrf
             if embed:
                 data["embed"] = "1"
-            res = self.send("POST", "/book/other/unlock", body=data,
-                            content_type="application/x-www-form-urlencoded", encode="form")
+            res = self.send(
+                "POST",
+                "/book/other/unlock",
+                body=data,
+                content_type="application/x-www-form-urlencoded",
+                encode="form",
+            )
             self.assertIn(res.status_code, (200, 303, 400, 403, 429), res.text[:300])
             if res.status_code == 303:
                 location = res.headers["Location"]
-                self.assertTrue(location.startswith(("/book/other", self.base_url() + "/book/other")),
-                                location)
+                self.assertTrue(
+                    location.startswith(("/book/other", self.base_url() + "/book/other")), location
+                )
         else:
             res = self.send("GET", "/book/other/call", {"embed": "1"} if embed else None)
             self.assertIn(res.status_code, (200, 303), res.text[:300])
@@ -654,14 +922,32 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
 
     @seed(FUZZ_SEED)
     @fuzz_settings("replay")
-    @given(key=st.sampled_from(["replay-key"] * 4 + ["REPLAY-KEY", "replay-key ", "other-key"]),
-           email=st.sampled_from(["gina@example.com", "GINA@Example.COM", " gina@example.com ",
-                                  "mallory@example.com", "gina@example.org", "gina@example.com\x00",
-                                  "not an email"]),
-           start=st.sampled_from([Ref("a:start"), Ref("a:start-utc"), Ref("start:0"),
-                                  Ref("start:1"), Ref("a:start+1s"), "0001-01-01T00:00:00+05:00"]),
-           name=st.sampled_from(["Gina Guest", "Mallory", "<script>alert(1)</script>", "", "\x00"]),
-           etype=st.sampled_from(["consultation"] * 3 + ["workshop"]))
+    @given(
+        key=st.sampled_from(["replay-key"] * 4 + ["REPLAY-KEY", "replay-key ", "other-key"]),
+        email=st.sampled_from(
+            [
+                "gina@example.com",
+                "GINA@Example.COM",
+                " gina@example.com ",
+                "mallory@example.com",
+                "gina@example.org",
+                "gina@example.com\x00",
+                "not an email",
+            ]
+        ),
+        start=st.sampled_from(
+            [
+                Ref("a:start"),
+                Ref("a:start-utc"),
+                Ref("start:0"),
+                Ref("start:1"),
+                Ref("a:start+1s"),
+                "0001-01-01T00:00:00+05:00",
+            ]
+        ),
+        name=st.sampled_from(["Gina Guest", "Mallory", "<script>alert(1)</script>", "", "\x00"]),
+        etype=st.sampled_from(["consultation"] * 3 + ["workshop"]),
+    )
     def test_fuzz_idempotency_replay(self, key, email, start, name, etype):
         """A replayed key answers the first booking only to the same request; nobody else
         ever gets its token."""
@@ -672,11 +958,11 @@ class TestFuzzRoutes(HttpCase, BookmeCase):
         self.refs["a:start+1s"] = (first_start + timedelta(seconds=1)).isoformat()
         body = {"start": start, "name": name, "email": email, "idempotency_key": key}
         before = self.snapshot()
-        res = self.send("POST", f"{API}/hanne/{etype}/bookings", body=body,
-                        content_type="application/json")
+        res = self.send("POST", f"{API}/hanne/{etype}/bookings", body=body, content_type="application/json")
         data = res.json()
         same_request = (
-            key == "replay-key" and etype == "consultation"
+            key == "replay-key"
+            and etype == "consultation"
             and getattr(start, "name", None) in ("a:start", "a:start-utc")
             and email.strip().lower() == "gina@example.com"
             and name in ("Gina Guest", "Mallory", "<script>alert(1)</script>")

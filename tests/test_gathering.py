@@ -25,65 +25,130 @@ def reference_inputs(scheduler, etype, start, end, now, exclude_booking=None, ho
         calendar = host.resource_calendar_id
     attendances = calendar.attendance_ids.filtered(lambda a: a.display_type is False)
     if attendances:
-        weekly = tuple(engine.WeeklyInterval(int(a.dayofweek), a.hour_from, a.hour_to)
-                       for a in attendances if a.day_period != "lunch")
+        weekly = tuple(
+            engine.WeeklyInterval(int(a.dayofweek), a.hour_from, a.hour_to)
+            for a in attendances
+            if a.day_period != "lunch"
+        )
     else:
         weekly = engine.DEFAULT_BUSINESS_HOURS
     tz = (calendar.tz if calendar else None) or host.tz or "UTC"
     overrides = {}
-    for rec in env["bookme.date.availability"].sudo().search(
-            [("user_id", "=", host.id), ("date", ">=", lo.date()), ("date", "<=", hi.date())]):
+    for rec in (
+        env["bookme.date.availability"]
+        .sudo()
+        .search([("user_id", "=", host.id), ("date", ">=", lo.date()), ("date", "<=", hi.date())])
+    ):
         overrides.setdefault(rec.date, []).append((rec.hour_from, rec.hour_to))
     shared = [False, *(calendar | host.company_id.resource_calendar_id).ids]
-    leaves = env["resource.calendar.leaves"].sudo().search([
-        "|", ("resource_id", "in", host.resource_ids.ids),
-        "&", "&", ("resource_id", "=", False), ("calendar_id", "in", shared),
-        ("company_id", "in", [False, host.company_id.id]),
-        ("time_type", "=", "leave"), ("date_from", "<", hi), ("date_to", ">", lo),
-    ])
+    leaves = (
+        env["resource.calendar.leaves"]
+        .sudo()
+        .search(
+            [
+                "|",
+                ("resource_id", "in", host.resource_ids.ids),
+                "&",
+                "&",
+                ("resource_id", "=", False),
+                ("calendar_id", "in", shared),
+                ("company_id", "in", [False, host.company_id.id]),
+                ("time_type", "=", "leave"),
+                ("date_from", "<", hi),
+                ("date_to", ">", lo),
+            ]
+        )
+    )
     availability = engine.Availability(
-        tz=tz, weekly=weekly,
+        tz=tz,
+        weekly=weekly,
         date_overrides={day: tuple(hours) for day, hours in overrides.items()},
         time_off=tuple((as_utc(lv.date_from), as_utc(lv.date_to)) for lv in leaves),
     )
     busy = []
-    events = env["calendar.event"].sudo().search([
-        ("show_as", "=", "busy"), ("bookme_free", "=", False),
-        ("start", "<", hi), ("stop", ">", lo),
-    ])
+    events = (
+        env["calendar.event"]
+        .sudo()
+        .search(
+            [
+                ("show_as", "=", "busy"),
+                ("bookme_free", "=", False),
+                ("start", "<", hi),
+                ("stop", ">", lo),
+            ]
+        )
+    )
     for ev in events:
         if ev.bookme_booking_ids:
             continue
         attends = ev.attendee_ids.filtered(
-            lambda a: a.partner_id == host.partner_id and a.state != "declined")
+            lambda a: a.partner_id == host.partner_id and a.state != "declined"
+        )
         if ev.user_id != host and not attends:
             continue
-        busy.append(engine.all_day_busy(ev.start_date, ev.stop_date, tz)
-                    if ev.allday and ev.start_date else engine.Busy(as_utc(ev.start), as_utc(ev.stop)))
+        busy.append(
+            engine.all_day_busy(ev.start_date, ev.stop_date, tz)
+            if ev.allday and ev.start_date
+            else engine.Busy(as_utc(ev.start), as_utc(ev.stop))
+        )
     bookings = []
     automatic = etype.is_personal and host.bookme_mode == "automatic"
     exclude_id = exclude_booking.id if exclude_booking else None
-    for b in env["bookme.booking"].sudo().search([
-            ("user_id", "=", host.id), ("state", "in", ("requested", "confirmed")),
-            ("start", "<", hi), ("stop", ">", lo)]):
+    for b in (
+        env["bookme.booking"]
+        .sudo()
+        .search(
+            [
+                ("user_id", "=", host.id),
+                ("state", "in", ("requested", "confirmed")),
+                ("start", "<", hi),
+                ("stop", ">", lo),
+            ]
+        )
+    ):
         pending = b.state == "requested"
         pending_free = b.event_type_id.requires_approval and b.event_type_id.multiple_requests
         if b.event_type_id == etype:
-            bookings.append(engine.ExistingBooking(as_utc(b.start), as_utc(b.stop),
-                                                   seats=b.seats or 1, pending=pending, key=b.id))
+            bookings.append(
+                engine.ExistingBooking(
+                    as_utc(b.start), as_utc(b.stop), seats=b.seats or 1, pending=pending, key=b.id
+                )
+            )
             if automatic and b.id != exclude_id and (not pending or not pending_free):
                 busy.append(engine.Busy(as_utc(b.start), as_utc(b.stop)))
         elif not (pending and pending_free):
-            busy.append(engine.Busy(as_utc(b.start), as_utc(b.stop),
-                                    b.event_type_id.buffer_before, b.event_type_id.buffer_after))
+            busy.append(
+                engine.Busy(
+                    as_utc(b.start),
+                    as_utc(b.stop),
+                    b.event_type_id.buffer_before,
+                    b.event_type_id.buffer_after,
+                )
+            )
     free = []
     if etype.is_personal and host.bookme_mode != "automatic":
-        free = [(as_utc(ev.start), as_utc(ev.stop)) for ev in env["calendar.event"].sudo().search(
-            [("user_id", "=", host.id), ("bookme_free", "=", True),
-             ("start", "<", hi), ("stop", ">", lo)], order="start")]
+        free = [
+            (as_utc(ev.start), as_utc(ev.stop))
+            for ev in env["calendar.event"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", host.id),
+                    ("bookme_free", "=", True),
+                    ("start", "<", hi),
+                    ("stop", ">", lo),
+                ],
+                order="start",
+            )
+        ]
     return {
-        "availability": availability, "rules": scheduler._rules(etype, host), "now": now,
-        "busy": busy, "bookings": bookings, "free_windows": free, "exclude_key": exclude_id,
+        "availability": availability,
+        "rules": scheduler._rules(etype, host),
+        "now": now,
+        "busy": busy,
+        "bookings": bookings,
+        "free_windows": free,
+        "exclude_key": exclude_id,
     }
 
 
@@ -106,71 +171,124 @@ class TestGatheringIsUnchanged(BookmeCase):
         env = cls.env
         # Hours with a lunch break and a section line; the company's default hours too.
         cls.calendar.attendance_ids = [
-            Command.create({"name": "Lunch", "dayofweek": "5", "hour_from": 12.5, "hour_to": 13.0,
-                            "day_period": "lunch"}),
-            Command.create({"name": "Section", "dayofweek": "0", "hour_from": 0, "hour_to": 0,
-                            "display_type": "line_section"}),
-            Command.create({"name": "Sat", "dayofweek": "5", "hour_from": 10.0, "hour_to": 12.5,
-                            "day_period": "morning"}),
+            Command.create(
+                {"name": "Lunch", "dayofweek": "5", "hour_from": 12.5, "hour_to": 13.0, "day_period": "lunch"}
+            ),
+            Command.create(
+                {
+                    "name": "Section",
+                    "dayofweek": "0",
+                    "hour_from": 0,
+                    "hour_to": 0,
+                    "display_type": "line_section",
+                }
+            ),
+            Command.create(
+                {"name": "Sat", "dayofweek": "5", "hour_from": 10.0, "hour_to": 12.5, "day_period": "morning"}
+            ),
         ]
-        other = new_test_user(env, login="bookme_other", name="Other Organizer",
-                              email="other@example.com")
+        other = new_test_user(env, login="bookme_other", name="Other Organizer", email="other@example.com")
         host = cls.host
         Event = env["calendar.event"].with_context(no_mail_to_attendees=True)
 
         def event(start, hours, **vals):
-            return Event.create({"name": "Busy", "start": naive(start),
-                                 "stop": naive(start + timedelta(hours=hours)), **vals})
+            return Event.create(
+                {"name": "Busy", "start": naive(start), "stop": naive(start + timedelta(hours=hours)), **vals}
+            )
 
         event(MONDAY + timedelta(hours=9), 1, user_id=host.id)  # organised
-        event(MONDAY + timedelta(hours=11), 1, user_id=other.id,  # attended
-              partner_ids=[Command.link(host.partner_id.id)])
-        declined = event(MONDAY + timedelta(hours=13), 1, user_id=other.id,
-                         partner_ids=[Command.link(host.partner_id.id)])
+        event(
+            MONDAY + timedelta(hours=11),
+            1,
+            user_id=other.id,  # attended
+            partner_ids=[Command.link(host.partner_id.id)],
+        )
+        declined = event(
+            MONDAY + timedelta(hours=13), 1, user_id=other.id, partner_ids=[Command.link(host.partner_id.id)]
+        )
         declined.attendee_ids.filtered(lambda a: a.partner_id == host.partner_id).state = "declined"
         event(MONDAY + timedelta(hours=14), 1, user_id=other.id)  # not the host's
         event(MONDAY + timedelta(days=1, hours=9), 2, user_id=host.id, show_as="free")
         event(MONDAY + timedelta(days=1, hours=12), 1, user_id=host.id, active=False)
-        Event.create({"name": "Holiday", "allday": True, "start_date": date(2030, 1, 16),
-                      "stop_date": date(2030, 1, 17), "start": naive(utc(2030, 1, 16, 8)),
-                      "stop": naive(utc(2030, 1, 17, 18)), "user_id": host.id})
+        Event.create(
+            {
+                "name": "Holiday",
+                "allday": True,
+                "start_date": date(2030, 1, 16),
+                "stop_date": date(2030, 1, 17),
+                "start": naive(utc(2030, 1, 16, 8)),
+                "stop": naive(utc(2030, 1, 17, 18)),
+                "user_id": host.id,
+            }
+        )
         event(MONDAY + timedelta(days=2, hours=8), 3, user_id=host.id, bookme_free=True)
         event(MONDAY + timedelta(days=3, hours=8), 2, user_id=host.id, bookme_free=True)
         event(MONDAY + timedelta(days=40), 1, user_id=host.id)  # outside the window
-        env["bookme.date.availability"].create([
-            {"user_id": host.id, "date": date(2030, 1, 12), "hour_from": 9.0, "hour_to": 11.0},
-            {"user_id": host.id, "date": date(2030, 1, 12), "hour_from": 13.0, "hour_to": 15.5},
-            {"user_id": other.id, "date": date(2030, 1, 12), "hour_from": 9.0, "hour_to": 11.0},
-        ])
+        env["bookme.date.availability"].create(
+            [
+                {"user_id": host.id, "date": date(2030, 1, 12), "hour_from": 9.0, "hour_to": 11.0},
+                {"user_id": host.id, "date": date(2030, 1, 12), "hour_from": 13.0, "hour_to": 15.5},
+                {"user_id": other.id, "date": date(2030, 1, 12), "hour_from": 9.0, "hour_to": 11.0},
+            ]
+        )
         Leave = env["resource.calendar.leaves"]
-        Leave.create([
-            {"name": "Own", "resource_id": host.resource_ids[:1].id, "calendar_id": cls.calendar.id,
-             "date_from": naive(utc(2030, 1, 14, 8)), "date_to": naive(utc(2030, 1, 14, 16))},
-            {"name": "Company", "calendar_id": False, "company_id": host.company_id.id,
-             "date_from": naive(utc(2030, 1, 15, 0)), "date_to": naive(utc(2030, 1, 16, 0))},
-            {"name": "Other hours", "calendar_id": env["resource.calendar"].create(
-                {"name": "Elsewhere"}).id, "date_from": naive(utc(2030, 1, 16, 0)),
-             "date_to": naive(utc(2030, 1, 17, 0))},
-            {"name": "Other's", "resource_id": other.resource_ids[:1].id or False,
-             "date_from": naive(utc(2030, 1, 17, 0)), "date_to": naive(utc(2030, 1, 18, 0))},
-        ])
-        cls.buffered = env["bookme.event.type"].create({
-            "name": "Buffered", "slug": "buffered", "user_id": host.id, "duration": 30,
-            "buffer_before": 15, "buffer_after": 10, "min_notice": 0,
-        })
-        cls.requests = env["bookme.event.type"].create({
-            "name": "Requests", "slug": "requests", "user_id": host.id, "duration": 30,
-            "min_notice": 0, "requires_approval": True, "multiple_requests": True,
-        })
+        Leave.create(
+            [
+                {
+                    "name": "Own",
+                    "resource_id": host.resource_ids[:1].id,
+                    "calendar_id": cls.calendar.id,
+                    "date_from": naive(utc(2030, 1, 14, 8)),
+                    "date_to": naive(utc(2030, 1, 14, 16)),
+                },
+                {
+                    "name": "Company",
+                    "calendar_id": False,
+                    "company_id": host.company_id.id,
+                    "date_from": naive(utc(2030, 1, 15, 0)),
+                    "date_to": naive(utc(2030, 1, 16, 0)),
+                },
+                {
+                    "name": "Other hours",
+                    "calendar_id": env["resource.calendar"].create({"name": "Elsewhere"}).id,
+                    "date_from": naive(utc(2030, 1, 16, 0)),
+                    "date_to": naive(utc(2030, 1, 17, 0)),
+                },
+                {
+                    "name": "Other's",
+                    "resource_id": other.resource_ids[:1].id or False,
+                    "date_from": naive(utc(2030, 1, 17, 0)),
+                    "date_to": naive(utc(2030, 1, 18, 0)),
+                },
+            ]
+        )
+        cls.buffered = env["bookme.event.type"].create(
+            {
+                "name": "Buffered",
+                "slug": "buffered",
+                "user_id": host.id,
+                "duration": 30,
+                "buffer_before": 15,
+                "buffer_after": 10,
+                "min_notice": 0,
+            }
+        )
+        cls.requests = env["bookme.event.type"].create(
+            {
+                "name": "Requests",
+                "slug": "requests",
+                "user_id": host.id,
+                "duration": 30,
+                "min_notice": 0,
+                "requires_approval": True,
+                "multiple_requests": True,
+            }
+        )
         Booking = env["bookme.booking"]
-        cls.b1 = Booking._bookme_create(cls.etype, MONDAY + timedelta(days=1, hours=13), "A",
-                                        "a@example.com")
-        Booking._bookme_create(cls.buffered, MONDAY + timedelta(days=3, hours=13), "B",
-                               "b@example.com")
-        Booking._bookme_create(cls.requests, MONDAY + timedelta(days=3, hours=14), "C",
-                               "c@example.com")
-        Booking._bookme_create(cls.group_type, MONDAY + timedelta(days=4, hours=9), "D",
-                               "d@example.com")
+        cls.b1 = Booking._bookme_create(cls.etype, MONDAY + timedelta(days=1, hours=13), "A", "a@example.com")
+        Booking._bookme_create(cls.buffered, MONDAY + timedelta(days=3, hours=13), "B", "b@example.com")
+        Booking._bookme_create(cls.requests, MONDAY + timedelta(days=3, hours=14), "C", "c@example.com")
+        Booking._bookme_create(cls.group_type, MONDAY + timedelta(days=4, hours=9), "D", "d@example.com")
 
     def assert_same(self, etype, exclude_booking=None, host=None):
         scheduler = self.env["bookme.scheduler"]
@@ -194,9 +312,14 @@ class TestGatheringIsUnchanged(BookmeCase):
         self.assert_same(self.requests)
 
     def test_type_with_its_own_hours(self):
-        self.buffered.write({"use_global_availability": False,
-                             "resource_calendar_id": self.env["resource.calendar"].create({
-                                 "name": "Type hours", "tz": "America/New_York"}).id})
+        self.buffered.write(
+            {
+                "use_global_availability": False,
+                "resource_calendar_id": self.env["resource.calendar"]
+                .create({"name": "Type hours", "tz": "America/New_York"})
+                .id,
+            }
+        )
         self.assert_same(self.buffered)
 
     def test_personal_page_every_mode(self):
@@ -205,7 +328,8 @@ class TestGatheringIsUnchanged(BookmeCase):
             with self.subTest(mode=mode):
                 self.host.bookme_mode = mode
                 inputs = self.env["bookme.scheduler"]._engine_inputs(
-                    personal, MONDAY, MONDAY + timedelta(days=14))
+                    personal, MONDAY, MONDAY + timedelta(days=14)
+                )
                 self.assertEqual(bool(inputs["free_windows"]), mode != "automatic")
                 self.assert_same(personal)
 
@@ -214,13 +338,17 @@ class TestGatheringIsUnchanged(BookmeCase):
         other = self.env["res.users"].search([("login", "=", "bookme_other")])
         other.write({"bookme_enabled": True, "bookme_slug": "other", "tz": "Europe/Oslo"})
         other.resource_calendar_id = self.env["resource.calendar"].create(
-            {"name": "Other's hours", "tz": "Europe/Lisbon"})
-        self.env["calendar.event"].with_context(no_mail_to_attendees=True).create({
-            "name": "Other busy", "user_id": other.id, "start": naive(MONDAY + timedelta(hours=10)),
-            "stop": naive(MONDAY + timedelta(hours=12)),
-        })
-        self.buffered.write({"use_global_availability": False,
-                             "resource_calendar_id": self.calendar.id})
+            {"name": "Other's hours", "tz": "Europe/Lisbon"}
+        )
+        self.env["calendar.event"].with_context(no_mail_to_attendees=True).create(
+            {
+                "name": "Other busy",
+                "user_id": other.id,
+                "start": naive(MONDAY + timedelta(hours=10)),
+                "stop": naive(MONDAY + timedelta(hours=12)),
+            }
+        )
+        self.buffered.write({"use_global_availability": False, "resource_calendar_id": self.calendar.id})
         self.assert_same(self.buffered, host=other)
         self.assert_same(self.etype, host=other)
 

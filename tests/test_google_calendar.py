@@ -24,16 +24,30 @@ CLIENT = "google-client-id"
 SECRET = "google-s3cr3t-do-not-leak"
 # Per account: refresh token -> (access token, its calendars)
 ACCOUNTS = {
-    "refresh-work": ("tok-work", [
-        {"id": "hanne@work.example", "summary": "hanne@work.example", "primary": True,
-         "accessRole": "owner"},
-        {"id": "coaching@group.calendar.google.com", "summary": "Coaching", "accessRole": "owner"},
-    ]),
-    "refresh-home": ("tok-home", [
-        {"id": "hanne@home.example", "summary": "hanne@home.example", "primary": True,
-         "accessRole": "owner"},
-        {"id": "family@group.calendar.google.com", "summary": "Family", "accessRole": "owner"},
-    ]),
+    "refresh-work": (
+        "tok-work",
+        [
+            {
+                "id": "hanne@work.example",
+                "summary": "hanne@work.example",
+                "primary": True,
+                "accessRole": "owner",
+            },
+            {"id": "coaching@group.calendar.google.com", "summary": "Coaching", "accessRole": "owner"},
+        ],
+    ),
+    "refresh-home": (
+        "tok-home",
+        [
+            {
+                "id": "hanne@home.example",
+                "summary": "hanne@home.example",
+                "primary": True,
+                "accessRole": "owner",
+            },
+            {"id": "family@group.calendar.google.com", "summary": "Family", "accessRole": "owner"},
+        ],
+    ),
 }
 
 
@@ -83,8 +97,7 @@ class GoogleHandler(BaseHTTPRequestHandler):
         with fake.lock:
             fake.requests.append((method, url.path, query, body))
         if fake.fail_status:
-            self._answer(fake.fail_status, {"error": {"code": fake.fail_status,
-                                                      "message": "Backend Error"}})
+            self._answer(fake.fail_status, {"error": {"code": fake.fail_status, "message": "Backend Error"}})
             return
         if url.path == "/token":
             self._token(body)
@@ -100,11 +113,17 @@ class GoogleHandler(BaseHTTPRequestHandler):
         if url.path == "/calendar/v3/users/me/calendarList" and method == "GET":
             self._answer(200, {"kind": "calendar#calendarList", "items": calendars})
         elif url.path == "/calendar/v3/freeBusy" and method == "POST":
-            self._answer(200, {"calendars": {
-                item["id"]: {"busy": [{"start": s, "end": e}
-                                      for s, e in fake.busy.get(item["id"], [])]}
-                for item in body["items"]
-            }})
+            self._answer(
+                200,
+                {
+                    "calendars": {
+                        item["id"]: {
+                            "busy": [{"start": s, "end": e} for s, e in fake.busy.get(item["id"], [])]
+                        }
+                        for item in body["items"]
+                    }
+                },
+            )
         elif len(parts) >= 6 and parts[3] == "calendars" and parts[5] == "events":
             cal = parts[4]
             if cal not in {c["id"] for c in calendars}:
@@ -138,14 +157,23 @@ class GoogleHandler(BaseHTTPRequestHandler):
         if body.get("grant_type") == "refresh_token":
             refresh = body.get("refresh_token")
             if refresh not in ACCOUNTS or refresh in self.fake.revoked:
-                self._answer(400, {"error": "invalid_grant",
-                                   "error_description": "Token has been expired or revoked."})
+                self._answer(
+                    400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+                )
                 return
-            self._answer(200, {"access_token": ACCOUNTS[refresh][0], "expires_in": 3599,
-                               "token_type": "Bearer"})
+            self._answer(
+                200, {"access_token": ACCOUNTS[refresh][0], "expires_in": 3599, "token_type": "Bearer"}
+            )
         elif body.get("grant_type") == "authorization_code" and body.get("code") == "code-home":
-            self._answer(200, {"access_token": "tok-home", "refresh_token": "refresh-home",
-                               "expires_in": 3599, "token_type": "Bearer"})
+            self._answer(
+                200,
+                {
+                    "access_token": "tok-home",
+                    "refresh_token": "refresh-home",
+                    "expires_in": 3599,
+                    "token_type": "Bearer",
+                },
+            )
         else:
             self._answer(400, {"error": "invalid_grant"})
 
@@ -170,12 +198,24 @@ class GoogleCase(BookmeCase):
         super().setUpClass()
         Account = cls.env["bookme.google.account"]
         expiry = naive(utc(2030, 1, 4, 13, 0))  # an hour after NOW
-        cls.work = Account.create({"user_id": cls.host.id, "email": "hanne@work.example",
-                                   "refresh_token": "refresh-work", "access_token": "tok-work",
-                                   "token_expiry": expiry})
-        cls.home = Account.create({"user_id": cls.host.id, "email": "hanne@home.example",
-                                   "refresh_token": "refresh-home", "access_token": "tok-home",
-                                   "token_expiry": expiry})
+        cls.work = Account.create(
+            {
+                "user_id": cls.host.id,
+                "email": "hanne@work.example",
+                "refresh_token": "refresh-work",
+                "access_token": "tok-work",
+                "token_expiry": expiry,
+            }
+        )
+        cls.home = Account.create(
+            {
+                "user_id": cls.host.id,
+                "email": "hanne@home.example",
+                "refresh_token": "refresh-home",
+                "access_token": "tok-home",
+                "token_expiry": expiry,
+            }
+        )
         for account, refresh in ((cls.work, "refresh-work"), (cls.home, "refresh-home")):
             account._google_store_calendars(ACCOUNTS[refresh][1])
         Calendar = cls.env["bookme.google.calendar"]
@@ -210,9 +250,12 @@ class GoogleCase(BookmeCase):
             ICP.set_param(key, value)
 
     def host_notices(self, booking):
-        activities = self.env["mail.activity"].search([
-            ("res_model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-        ])
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+            ]
+        )
         note = self.env.ref("mail.mt_note")
         messages = booking.message_ids.filtered(
             lambda m: m.subtype_id == note and m.message_type == "comment"
@@ -239,8 +282,7 @@ class TestGoogleClient(GoogleCase):
         self.assertEqual(self.coaching.display_name, "Coaching (hanne@work.example)")
 
     def test_expired_access_token_is_refreshed(self):
-        self.work.sudo().write({"access_token": "tok-old",
-                                "token_expiry": naive(utc(2030, 1, 4, 11, 0))})
+        self.work.sudo().write({"access_token": "tok-old", "token_expiry": naive(utc(2030, 1, 4, 11, 0))})
         self.work.with_user(self.host).action_refresh_calendars()
         token_calls = self.fake.calls("POST", "/token")
         self.assertEqual(len(token_calls), 1)
@@ -275,10 +317,13 @@ class TestGoogleClient(GoogleCase):
         self.assertNotIn(SECRET, str(caught.exception))
 
     def test_tokens_are_their_users_only(self):
-        colleague = self.env["res.users"].create({
-            "name": "Cole", "login": "bookme_g_colleague",
-            "group_ids": [(4, self.env.ref("sales_team.group_sale_salesman").id)],
-        })
+        colleague = self.env["res.users"].create(
+            {
+                "name": "Cole",
+                "login": "bookme_g_colleague",
+                "group_ids": [(4, self.env.ref("sales_team.group_sale_salesman").id)],
+            }
+        )
         Account = self.env["bookme.google.account"].with_user(colleague)
         self.assertFalse(Account.search([]))
         self.assertFalse(self.env["bookme.google.calendar"].with_user(colleague).search([]))
@@ -288,9 +333,13 @@ class TestGoogleClient(GoogleCase):
         with self.assertRaises(AccessError):
             self.work.with_user(colleague).action_refresh_calendars()
         with self.assertRaises(ValidationError):  # a colleague's calendar on one's own type
-            self.env["bookme.event.type"].with_user(colleague).create({
-                "name": "Mine", "duration": 30, "google_calendar_id": self.coaching.id,
-            })
+            self.env["bookme.event.type"].with_user(colleague).create(
+                {
+                    "name": "Mine",
+                    "duration": 30,
+                    "google_calendar_id": self.coaching.id,
+                }
+            )
 
 
 @tagged("post_install", "-at_install")
@@ -306,13 +355,12 @@ class TestGoogleBookings(GoogleCase):
         self.assertEqual(booking.state, "confirmed")
         events = self.coaching_events()
         self.assertEqual(len(events), 1, "one event in the chosen calendar")
-        (event_id, payload), = events.items()
+        ((event_id, payload),) = events.items()
         self.assertEqual(booking.google_event_id, event_id)
         self.assertEqual(booking.google_calendar_id, self.coaching)
         self.assertEqual(payload["start"], {"dateTime": "2030-01-07T08:00:00Z", "timeZone": "UTC"})
         self.assertEqual(payload["end"], {"dateTime": "2030-01-07T08:30:00Z", "timeZone": "UTC"})
-        self.assertEqual(payload["attendees"],
-                         [{"email": "guest@example.com", "displayName": "Gina Guest"}])
+        self.assertEqual(payload["attendees"], [{"email": "guest@example.com", "displayName": "Gina Guest"}])
         self.assertEqual(payload["summary"], "Consultation – Gina Guest")
         insert = self.fake.calls("POST", "/events")[0]
         self.assertEqual(insert[2]["sendUpdates"], ["none"], "Book Me sends its own emails")
@@ -323,8 +371,7 @@ class TestGoogleBookings(GoogleCase):
         self.assertEqual(booking.start, naive(MONDAY_11))
         self.assertEqual(len(self.fake.calls("PATCH")), 1)
         self.assertEqual(list(self.coaching_events()), [event_id], "updated, not re-created")
-        self.assertEqual(self.coaching_events()[event_id]["start"]["dateTime"],
-                         "2030-01-07T10:00:00Z")
+        self.assertEqual(self.coaching_events()[event_id]["start"]["dateTime"], "2030-01-07T10:00:00Z")
 
         self.as_host(booking).action_bookme_cancel(reason="Ill")
         self.assertEqual(booking.state, "cancelled")
@@ -419,9 +466,14 @@ class TestGoogleBookings(GoogleCase):
 
     def test_booking_through_the_public_api(self):
         """The guest's path: committed first, then Google, then the email."""
-        booking, _sent = self.env["bookme.booking"]._bookme_public_book(self.etype, {
-            "start": MONDAY_9, "name": "Gina Guest", "email": "gina@example.com",
-        })
+        booking, _sent = self.env["bookme.booking"]._bookme_public_book(
+            self.etype,
+            {
+                "start": MONDAY_9,
+                "name": "Gina Guest",
+                "email": "gina@example.com",
+            },
+        )
         self.assertEqual(booking.state, "confirmed")
         self.assertEqual(len(self.coaching_events()), 1)
         booking._bookme_public_cancel()
@@ -465,8 +517,7 @@ class TestGoogleBusy(GoogleCase):
     def test_own_bookings_in_google_are_not_counted_twice(self):
         """A group session Book Me wrote to Google is busy there, but still has seats."""
         self.coaching.check_busy = True
-        self.group_type.write({"google_calendar_enabled": True,
-                               "google_calendar_id": self.coaching.id})
+        self.group_type.write({"google_calendar_enabled": True, "google_calendar_id": self.coaching.id})
         first = self.book(self.group_type, MONDAY_9)
         self.assertTrue(first.google_event_id)
         self.fake.busy["coaching@group.calendar.google.com"] = [
@@ -503,34 +554,32 @@ class TestGoogleConnect(HttpCase, GoogleCase):
         self.assertTrue(query["redirect_uri"][0].endswith("/bookme/google/callback"))
         state = query["state"][0]
 
-        forged = self.url_open("/bookme/google/callback?code=code-home&state=forged",
-                               allow_redirects=False)
+        forged = self.url_open("/bookme/google/callback?code=code-home&state=forged", allow_redirects=False)
         self.assertEqual(forged.status_code, 400)
-        self.assertFalse(self.env["bookme.google.account"].search(
-            [("email", "=", "hanne@home.example")]))
+        self.assertFalse(self.env["bookme.google.account"].search([("email", "=", "hanne@home.example")]))
 
-        res = self.url_open(f"/bookme/google/callback?code=code-home&state={state}",
-                            allow_redirects=False)
+        res = self.url_open(f"/bookme/google/callback?code=code-home&state={state}", allow_redirects=False)
         self.assertEqual(res.status_code, 303, res.text)
         account = self.env["bookme.google.account"].search([("email", "=", "hanne@home.example")])
         self.assertEqual(account.user_id, self.host)
         self.assertEqual(account.refresh_token, "refresh-home")
-        self.assertEqual(sorted(account.calendar_ids.mapped("name")),
-                         ["Family", "hanne@home.example"])
-        self.assertEqual(self.fake.calls("POST", "/token")[0][3]["grant_type"],
-                         "authorization_code")
+        self.assertEqual(sorted(account.calendar_ids.mapped("name")), ["Family", "hanne@home.example"])
+        self.assertEqual(self.fake.calls("POST", "/token")[0][3]["grant_type"], "authorization_code")
 
     def test_someone_elses_state_is_refused(self):
-        other = self.env["res.users"].create({
-            "name": "Cole", "login": "bookme_g_other", "password": "other-password-1",
-            "group_ids": [(4, self.env.ref("sales_team.group_sale_salesman").id)],
-        })
+        other = self.env["res.users"].create(
+            {
+                "name": "Cole",
+                "login": "bookme_g_other",
+                "password": "other-password-1",
+                "group_ids": [(4, self.env.ref("sales_team.group_sale_salesman").id)],
+            }
+        )
         self.authenticate("bookme_host", "host-password-1")
         res = self.url_open("/bookme/google/connect", allow_redirects=False)
         state = parse_qs(urlsplit(res.headers["Location"]).query)["state"][0]
         self.authenticate(other.login, "other-password-1")
-        res = self.url_open(f"/bookme/google/callback?code=code-home&state={state}",
-                            allow_redirects=False)
+        res = self.url_open(f"/bookme/google/callback?code=code-home&state={state}", allow_redirects=False)
         self.assertEqual(res.status_code, 400)
         self.assertFalse(self.env["bookme.google.account"].search([("user_id", "=", other.id)]))
         self.assertFalse(self.fake.calls("POST", "/token"))
@@ -593,26 +642,36 @@ class TestGoogleAfterCommit(OutsideCallsCase):
             server.shutdown()
             server.server_close()
             thread.join(5)
+
         self.addCleanup(stop)
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        self.set_params({
-            "google_calendar_client_id": CLIENT,
-            "google_calendar_client_secret": SECRET,
-            "crm_bookme.google_api_url": f"{base}/calendar/v3",
-            "crm_bookme.google_token_url": f"{base}/token",
-        })
+        self.set_params(
+            {
+                "google_calendar_client_id": CLIENT,
+                "google_calendar_client_secret": SECRET,
+                "crm_bookme.google_api_url": f"{base}/calendar/v3",
+                "crm_bookme.google_token_url": f"{base}/token",
+            }
+        )
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            account = env["bookme.google.account"].create({
-                "user_id": self.ids["host"], "email": "hanne@work.example",
-                "refresh_token": "refresh-work", "access_token": "tok-work",
-                "token_expiry": datetime.now() + timedelta(hours=1),
-            })
+            account = env["bookme.google.account"].create(
+                {
+                    "user_id": self.ids["host"],
+                    "email": "hanne@work.example",
+                    "refresh_token": "refresh-work",
+                    "access_token": "tok-work",
+                    "token_expiry": datetime.now() + timedelta(hours=1),
+                }
+            )
             account._google_store_calendars(ACCOUNTS["refresh-work"][1])
             calendar = account.calendar_ids.filtered(lambda c: not c.primary)
-            env["bookme.event.type"].browse(self.ids["plain"]).write({
-                "google_calendar_enabled": True, "google_calendar_id": calendar.id,
-            })
+            env["bookme.event.type"].browse(self.ids["plain"]).write(
+                {
+                    "google_calendar_enabled": True,
+                    "google_calendar_id": calendar.id,
+                }
+            )
             self.account_id = account.id
         self.addCleanup(self._remove_account)
 
@@ -624,12 +683,12 @@ class TestGoogleAfterCommit(OutsideCallsCase):
     def observe(self):
         """In the fake Google, while it handles the insert: what another worker sees."""
         with self.registry.cursor() as cr:
-            cr.execute("SELECT count(*) FROM bookme_booking WHERE guest_email = %s",
-                       ["after@example.com"])
+            cr.execute("SELECT count(*) FROM bookme_booking WHERE guest_email = %s", ["after@example.com"])
             committed = cr.fetchone()[0] == 1
             try:
-                cr.execute("SELECT 1 FROM bookme_host_lock WHERE user_id = %s FOR UPDATE NOWAIT",
-                           [self.ids["host"]])
+                cr.execute(
+                    "SELECT 1 FROM bookme_host_lock WHERE user_id = %s FOR UPDATE NOWAIT", [self.ids["host"]]
+                )
                 lock_free = True
             except psycopg2.errors.LockNotAvailable:
                 lock_free = False

@@ -20,18 +20,17 @@ class TestGuestReschedule(HttpCase, BookmeCase):
         self.start = datetime.combine(day, time(9, 0), timezone.utc)  # 10:00 or 11:00 in Oslo
         self.booking = self.book(self.etype, self.start)
         self.token = self.booking.access_token
-        self.etype.write({"date_range_mode": "range", "date_from": day,
-                          "date_to": day + timedelta(days=1)})
+        self.etype.write({"date_range_mode": "range", "date_from": day, "date_to": day + timedelta(days=1)})
 
     def csrf(self, html):
-        match = re.search(r'csrf_token: "([^"]+)"', html) or re.search(
-            r'data-csrf-token="([^"]+)"', html)
+        match = re.search(r'csrf_token: "([^"]+)"', html) or re.search(r'data-csrf-token="([^"]+)"', html)
         self.assertTrue(match, "the page carries a CSRF token")
         return match.group(1)
 
     def mails(self):
-        return self.env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                             ("res_id", "=", self.booking.id)])
+        return self.env["mail.mail"].search(
+            [("model", "=", "bookme.booking"), ("res_id", "=", self.booking.id)]
+        )
 
     def test_reschedule_tour(self):
         before = self.mails()
@@ -50,16 +49,23 @@ class TestGuestReschedule(HttpCase, BookmeCase):
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_bookme_widget", page.text)
         new_start = self.start + timedelta(hours=3)
-        res = self.url_open(f"/book/booking/{self.token}/reschedule", data={
-            "start": new_start.isoformat(), "csrf_token": self.csrf(page.text),
-        }, allow_redirects=False)
+        res = self.url_open(
+            f"/book/booking/{self.token}/reschedule",
+            data={
+                "start": new_start.isoformat(),
+                "csrf_token": self.csrf(page.text),
+            },
+            allow_redirects=False,
+        )
         self.assertIn(res.status_code, (302, 303))
         self.assertTrue(res.headers["Location"].endswith(f"/book/booking/{self.token}?moved=1"))
         self.assertEqual(self.booking.start, naive(new_start))
 
     def test_post_without_csrf_changes_nothing(self):
-        res = self.url_open(f"/book/booking/{self.token}/reschedule",
-                            data={"start": (self.start + timedelta(hours=3)).isoformat()})
+        res = self.url_open(
+            f"/book/booking/{self.token}/reschedule",
+            data={"start": (self.start + timedelta(hours=3)).isoformat()},
+        )
         self.assertEqual(res.status_code, 400)
         self.assertEqual(self.booking.start, naive(self.start))
 
@@ -69,9 +75,13 @@ class TestGuestReschedule(HttpCase, BookmeCase):
         self.assertNotIn("o_bookme_reschedule_link", page.text)
         res = self.url_open(f"/book/booking/{self.token}/reschedule")
         self.assertIn("can no longer be changed online", res.text)
-        res = self.url_open(f"/book/booking/{self.token}/reschedule", data={
-            "start": (self.start + timedelta(hours=3)).isoformat(), "csrf_token": self.csrf(page.text),
-        })
+        res = self.url_open(
+            f"/book/booking/{self.token}/reschedule",
+            data={
+                "start": (self.start + timedelta(hours=3)).isoformat(),
+                "csrf_token": self.csrf(page.text),
+            },
+        )
         self.assertEqual(res.status_code, 409)
         self.assertIn("deadline has passed", res.text)
         self.assertEqual(self.booking.start, naive(self.start))
@@ -81,12 +91,14 @@ class TestGuestReschedule(HttpCase, BookmeCase):
         self.book(self.etype, taken, email="other@example.com")
         page = self.url_open(f"/book/booking/{self.token}")
         token = self.csrf(page.text)
-        res = self.url_open(f"/book/booking/{self.token}/reschedule",
-                            data={"start": taken.isoformat(), "csrf_token": token})
+        res = self.url_open(
+            f"/book/booking/{self.token}/reschedule", data={"start": taken.isoformat(), "csrf_token": token}
+        )
         self.assertEqual(res.status_code, 409)
         self.assertIn("not available", res.text)
-        res = self.url_open(f"/book/booking/{self.token}/reschedule",
-                            data={"start": "tomorrow", "csrf_token": token})
+        res = self.url_open(
+            f"/book/booking/{self.token}/reschedule", data={"start": "tomorrow", "csrf_token": token}
+        )
         self.assertEqual(res.status_code, 400)
         self.assertIn("ISO 8601", res.text)
         self.assertEqual(self.booking.start, naive(self.start))

@@ -11,11 +11,14 @@ class TestInstall(BookmeCase):
 
     def test_menus_for_bookme_user(self):
         menus = self.env["ir.ui.menu"].with_user(self.host)._visible_menu_ids()
-        for xmlid in ("menu_bookme_root", "menu_bookme_event_types", "menu_bookme_bookings",
-                      "menu_bookme_availability"):
+        for xmlid in (
+            "menu_bookme_root",
+            "menu_bookme_event_types",
+            "menu_bookme_bookings",
+            "menu_bookme_availability",
+        ):
             self.assertIn(self.env.ref(f"crm_bookme.{xmlid}").id, menus, xmlid)
-        for xmlid in ("action_bookme_event_type", "action_bookme_booking",
-                      "action_bookme_date_availability"):
+        for xmlid in ("action_bookme_event_type", "action_bookme_booking", "action_bookme_date_availability"):
             action = self.env.ref(f"crm_bookme.{xmlid}")
             model = self.env[action.res_model].with_user(self.host)
             model.search(action._get_eval_domain() if hasattr(action, "_get_eval_domain") else [])
@@ -49,8 +52,9 @@ class TestInstall(BookmeCase):
         self.assertFalse(self.host.has_group("crm_bookme.group_bookme_manager"))
 
     def test_enabling_gives_slug_resource_and_personal_type(self):
-        user = new_test_user(self.env, login="bookme_new", name="Åse Ødegård",
-                             groups="sales_team.group_sale_salesman")
+        user = new_test_user(
+            self.env, login="bookme_new", name="Åse Ødegård", groups="sales_team.group_sale_salesman"
+        )
         self.assertFalse(user.bookme_slug)
         user.write({"bookme_enabled": True})
         self.assertEqual(user.bookme_slug, "ase-odegard")
@@ -62,9 +66,12 @@ class TestInstall(BookmeCase):
         self.assertTrue(user.bookme_url.endswith("/book/ase-odegard"))
 
     def test_user_edits_own_preferences(self):
-        self.host.with_user(self.host).write({
-            "bookme_mode": "manual", "bookme_slot_duration_choice": "60",
-            "bookme_email_default": True,
-        })
+        self.host.with_user(self.host).write(
+            {
+                "bookme_mode": "manual",
+                "bookme_slot_duration_choice": "60",
+                "bookme_email_default": True,
+            }
+        )
         self.assertEqual(self.host.bookme_mode, "manual")
         self.assertEqual(self.host.bookme_slot_duration, 60)

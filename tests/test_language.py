@@ -43,4 +43,3 @@ class TestPageLanguage(HttpCase, BookmeCase):
         self.website.language_ids -= self.env["res.lang"]._lang_get("nb_NO")
         res = self.url_open("/book/hanne/consultation", allow_redirects=False)
         self.assertEqual(res.status_code, 200)
-

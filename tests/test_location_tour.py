@@ -15,14 +15,21 @@ class TestLocationTour(HttpCase, BookmeCase):
     carry it."""
 
     def test_pick_location_tour(self):
-        self.etype.write({
-            "min_notice": 24 * 60,
-            "location_ids": [
-                Command.create({"location_type": "phone", "phone": "+47 22 33 44 55"}),
-                Command.create({"location_type": "in_person", "address": "Storgata 1, Oslo",
-                                "phone": "+47 99 88 77 66"}),
-            ],
-        })
+        self.etype.write(
+            {
+                "min_notice": 24 * 60,
+                "location_ids": [
+                    Command.create({"location_type": "phone", "phone": "+47 22 33 44 55"}),
+                    Command.create(
+                        {
+                            "location_type": "in_person",
+                            "address": "Storgata 1, Oslo",
+                            "phone": "+47 99 88 77 66",
+                        }
+                    ),
+                ],
+            }
+        )
         self.start_tour("/book/hanne/consultation", "crm_bookme_pick_location", login=None)
 
         booking = self.env["bookme.booking"].search([("guest_email", "=", "lars@example.com")])
@@ -31,10 +38,13 @@ class TestLocationTour(HttpCase, BookmeCase):
         self.assertEqual(booking.location_id, office)
         self.assertIn("Storgata 1, Oslo", booking.location_text)
         self.assertIn("Storgata 1, Oslo", booking.calendar_event_id.location)
-        guest_mail = self.env["mail.mail"].search([
-            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-            ("recipient_ids", "in", booking.partner_id.ids),
-        ])
+        guest_mail = self.env["mail.mail"].search(
+            [
+                ("model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+                ("recipient_ids", "in", booking.partner_id.ids),
+            ]
+        )
         self.assertEqual(len(guest_mail), 1)
         self.assertIn("Storgata 1, Oslo", guest_mail.body_html)
         ics = guest_mail.attachment_ids.filtered(lambda a: a.mimetype == "text/calendar")

@@ -47,28 +47,37 @@ class TestMailDelivery(HttpCase, BookmeCase):
 
     def setUp(self):
         super().setUp()
-        self.startPatcher(
-            patch.object(self.registry["ir.mail_server"], "_disable_send", return_value=False)
-        )
+        self.startPatcher(patch.object(self.registry["ir.mail_server"], "_disable_send", return_value=False))
         self.port = _free_port()
         self.env["ir.mail_server"].search([]).action_archive()
-        self.env["ir.mail_server"].create({
-            "name": "Loopback", "smtp_host": "127.0.0.1", "smtp_port": self.port,
-            "smtp_encryption": "none",
-        })
+        self.env["ir.mail_server"].create(
+            {
+                "name": "Loopback",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": self.port,
+                "smtp_encryption": "none",
+            }
+        )
 
     def book(self):
-        res = self.url_open("/book/api/v1/hanne/consultation/bookings", data=json.dumps({
-            "start": MONDAY_9.isoformat(), "name": "Gina Guest", "email": "gina@example.com",
-            "tz": "Europe/Oslo",
-        }), headers={"Content-Type": "application/json"})
+        res = self.url_open(
+            "/book/api/v1/hanne/consultation/bookings",
+            data=json.dumps(
+                {
+                    "start": MONDAY_9.isoformat(),
+                    "name": "Gina Guest",
+                    "email": "gina@example.com",
+                    "tz": "Europe/Oslo",
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
         self.assertEqual(res.status_code, 201, res.text)
         return res.json()["booking"]
 
     def test_confirmation_delivered_with_ics(self):
         inbox = _Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=self.port,
-                                loop=asyncio.new_event_loop())
+        controller = Controller(inbox, hostname="127.0.0.1", port=self.port, loop=asyncio.new_event_loop())
         controller.start()
         self.addCleanup(controller.stop)
         data = self.book()
@@ -79,14 +88,14 @@ class TestMailDelivery(HttpCase, BookmeCase):
         self.assertIn("Confirmed", message["Subject"])
         html = message.get_body(("html",)).get_content()
         self.assertIn(f"/book/booking/{data['token']}", html)
-        (ics_part,) = [p for p in message.iter_attachments()
-                       if p.get_content_type() == "text/calendar"]
+        (ics_part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
         cal = icalendar.Calendar.from_ical(ics_part.get_content())
         (vevent,) = cal.walk("VEVENT")
         self.assertEqual(vevent.decoded("dtstart"), MONDAY_9)
         self.assertEqual(vevent.decoded("dtend"), MONDAY_9 + timedelta(minutes=30))
-        self.assertTrue(any("hanne@example.com" in m["To"] for m in inbox.messages),
-                        "the host is emailed too")
+        self.assertTrue(
+            any("hanne@example.com" in m["To"] for m in inbox.messages), "the host is emailed too"
+        )
         page = self.url_open(f"/book/booking/{data['token']}?new=1")
         self.assertNotIn("could not be sent", page.text)
 
@@ -96,11 +105,11 @@ class TestMailDelivery(HttpCase, BookmeCase):
         booking = self.env["bookme.booking"].search([("access_token", "=", data["token"])])
         self.assertEqual(booking.state, "confirmed")
         self.assertTrue(booking.calendar_event_id)
-        mails = self.env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                              ("res_id", "=", booking.id)])
+        mails = self.env["mail.mail"].search([("model", "=", "bookme.booking"), ("res_id", "=", booking.id)])
         self.assertTrue(mails)
-        self.assertEqual(set(mails.mapped("state")), {"outgoing"},
-                         [(m.subject, m.state, m.failure_reason) for m in mails])
+        self.assertEqual(
+            set(mails.mapped("state")), {"outgoing"}, [(m.subject, m.state, m.failure_reason) for m in mails]
+        )
         page = self.url_open(f"/book/booking/{data['token']}?new=1")
         self.assertEqual(page.status_code, 200)
         self.assertIn("the confirmation email could not be sent", page.text)
@@ -114,14 +123,12 @@ class TestMailDelivery(HttpCase, BookmeCase):
         data = self.book()  # nothing listens on self.port
         self.assertFalse(data["email_sent"])
         booking = self.env["bookme.booking"].search([("access_token", "=", data["token"])])
-        mails = self.env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                              ("res_id", "=", booking.id)])
+        mails = self.env["mail.mail"].search([("model", "=", "bookme.booking"), ("res_id", "=", booking.id)])
         self.assertEqual(len(mails), 2, mails.mapped("subject"))
         self.env["mail.mail"].process_email_queue()
         self.assertEqual(set(mails.mapped("state")), {"exception"})
         inbox = _Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=self.port,
-                                loop=asyncio.new_event_loop())
+        controller = Controller(inbox, hostname="127.0.0.1", port=self.port, loop=asyncio.new_event_loop())
         controller.start()
         self.addCleanup(controller.stop)
         self.env["mail.mail"].process_email_queue()
@@ -130,15 +137,18 @@ class TestMailDelivery(HttpCase, BookmeCase):
         self.assertEqual(len(recipients), 2, recipients)
         self.assertIn("gina@example.com", recipients[0] + recipients[1])
         self.assertTrue(any("hanne@example.com" in r for r in recipients), recipients)
-        self.assertEqual(self.env["mail.mail"].search_count([
-            ("id", "in", mails.ids), ("state", "in", ("outgoing", "exception"))]), 0)
+        self.assertEqual(
+            self.env["mail.mail"].search_count(
+                [("id", "in", mails.ids), ("state", "in", ("outgoing", "exception"))]
+            ),
+            0,
+        )
 
     def test_queue_requeue_is_not_for_everyone(self):
         """Any user may call the queue over RPC; only the system requeues failed emails."""
         self.book()
         self.env["mail.mail"].process_email_queue()
-        failed = self.env["mail.mail"].search([("model", "=", "bookme.booking"),
-                                               ("state", "=", "exception")])
+        failed = self.env["mail.mail"].search([("model", "=", "bookme.booking"), ("state", "=", "exception")])
         self.assertTrue(failed)
         with contextlib.suppress(AccessError):
             self.env["mail.mail"].with_user(self.host).process_email_queue()

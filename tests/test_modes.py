@@ -18,18 +18,27 @@ class TestModes(BookmeCase):
         self.day = (MONDAY_9 - timedelta(hours=1), MONDAY_9 + timedelta(hours=10))
 
     def free(self, start, hours):
-        return self.env["calendar.event"].create({
-            "name": "Free for appointment", "user_id": self.host.id, "bookme_free": True,
-            "partner_ids": [(4, self.host.partner_id.id)],
-            "start": naive(start), "stop": naive(start + timedelta(hours=hours)),
-        })
+        return self.env["calendar.event"].create(
+            {
+                "name": "Free for appointment",
+                "user_id": self.host.id,
+                "bookme_free": True,
+                "partner_ids": [(4, self.host.partner_id.id)],
+                "start": naive(start),
+                "stop": naive(start + timedelta(hours=hours)),
+            }
+        )
 
     def busy(self, start, hours):
-        return self.env["calendar.event"].create({
-            "name": "Meeting", "user_id": self.host.id,
-            "partner_ids": [(4, self.host.partner_id.id)],
-            "start": naive(start), "stop": naive(start + timedelta(hours=hours)),
-        })
+        return self.env["calendar.event"].create(
+            {
+                "name": "Meeting",
+                "user_id": self.host.id,
+                "partner_ids": [(4, self.host.partner_id.id)],
+                "start": naive(start),
+                "stop": naive(start + timedelta(hours=hours)),
+            }
+        )
 
     def test_free_event_is_never_busy(self):
         event = self.free(MONDAY_9, 2)
@@ -41,8 +50,7 @@ class TestModes(BookmeCase):
         self.host.write({"bookme_mode": "semi_automatic", "bookme_slot_duration": 30})
         self.free(MONDAY_9, 2)
         slots = self.slots(self.personal, *self.day)
-        self.assertEqual([s.start for s in slots],
-                         [MONDAY_9 + timedelta(minutes=30 * i) for i in range(4)])
+        self.assertEqual([s.start for s in slots], [MONDAY_9 + timedelta(minutes=30 * i) for i in range(4)])
         self.assertTrue(all(s.end - s.start == timedelta(minutes=30) for s in slots))
 
     def test_manual_one_slot_per_free_event(self):
@@ -59,8 +67,7 @@ class TestModes(BookmeCase):
         self.assertEqual(self.starts(self.personal, *self.day), [MONDAY_9 + timedelta(hours=1)])
 
     def test_automatic_uses_gaps_in_working_hours(self):
-        self.host.write({"bookme_mode": "automatic", "bookme_slot_duration": 30,
-                         "bookme_min_gap": 60})
+        self.host.write({"bookme_mode": "automatic", "bookme_slot_duration": 30, "bookme_min_gap": 60})
         self.busy(MONDAY_9 + timedelta(hours=2), 1)  # 11:00-12:00 Oslo
         starts = self.starts(self.personal, *self.day)
         self.assertIn(MONDAY_9, starts)
@@ -76,8 +83,7 @@ class TestModes(BookmeCase):
 
     def test_automatic_default_business_hours(self):
         self.host.resource_calendar_id = False
-        self.host.write({"bookme_mode": "automatic", "bookme_slot_duration": 60,
-                         "bookme_min_gap": 0})
+        self.host.write({"bookme_mode": "automatic", "bookme_slot_duration": 60, "bookme_min_gap": 0})
         starts = self.starts(self.personal, *self.day)
         # 08:00-12:00 and 15:00-19:00 Oslo = 07:00-11:00 and 14:00-18:00 UTC.
         self.assertEqual(starts[0], utc(2030, 1, 7, 7, 0))
@@ -98,18 +104,21 @@ class TestModes(BookmeCase):
         self.assertIn(today, starts)
 
     def test_declined_invitation_is_not_busy(self):
-        other = self.env["calendar.event"].create({
-            "name": "Someone else's meeting", "user_id": self.env.ref("base.user_admin").id,
-            "partner_ids": [(4, self.host.partner_id.id)],
-            "start": naive(MONDAY_9), "stop": naive(MONDAY_9 + timedelta(hours=1)),
-        })
+        other = self.env["calendar.event"].create(
+            {
+                "name": "Someone else's meeting",
+                "user_id": self.env.ref("base.user_admin").id,
+                "partner_ids": [(4, self.host.partner_id.id)],
+                "start": naive(MONDAY_9),
+                "stop": naive(MONDAY_9 + timedelta(hours=1)),
+            }
+        )
         self.assertNotIn(MONDAY_9, self.starts(self.etype, *self.day))
         other.attendee_ids.filtered(lambda a: a.partner_id == self.host.partner_id).do_decline()
         self.assertIn(MONDAY_9, self.starts(self.etype, *self.day))
 
     def test_automatic_booking_splits_the_gap(self):
-        self.host.write({"bookme_mode": "automatic", "bookme_slot_duration": 60,
-                         "bookme_min_gap": 120})
+        self.host.write({"bookme_mode": "automatic", "bookme_slot_duration": 60, "bookme_min_gap": 120})
         # 09:00-17:00 is one 8-hour gap; a booking at 10:00-11:00 leaves 09:00-10:00 (too
         # short for the 2-hour minimum) and 11:00-17:00.
         booking = self.book(self.personal, MONDAY_9 + timedelta(hours=1))

@@ -46,8 +46,9 @@ class TestMyAvailability(BookmeCase):
         self.open_form()
         own = self.host.resource_calendar_id
         self.assertEqual(own.bookme_owner_id, self.host)
-        self.assertEqual(sorted({(a.hour_from, a.hour_to) for a in own.attendance_ids}),
-                         [(8.0, 12.0), (15.0, 19.0)])
+        self.assertEqual(
+            sorted({(a.hour_from, a.hour_to) for a in own.attendance_ids}), [(8.0, 12.0), (15.0, 19.0)]
+        )
         self.assertEqual(self.day_times(MONDAY), before, "the same default hours as before")
 
     def test_weekly_hours_edit(self):
@@ -62,8 +63,10 @@ class TestMyAvailability(BookmeCase):
         form.save().action_save()
         self.assertEqual(self.day_times(SATURDAY), ["10:00", "10:30"])
         self.assertEqual(self.day_times(MONDAY), ["13:00", "13:30"])
-        self.assertFalse(self.calendar.attendance_ids.filtered(lambda a: a.dayofweek == "5"),
-                         "the shared calendar is untouched")
+        self.assertFalse(
+            self.calendar.attendance_ids.filtered(lambda a: a.dayofweek == "5"),
+            "the shared calendar is untouched",
+        )
 
     def test_date_specific_hours_edit(self):
         form = self.open_form()
@@ -122,9 +125,12 @@ class TestMyAvailability(BookmeCase):
         self.host.resource_ids.calendar_id = company_calendar
         self.open_form()
         self.assertNotEqual(self.host.resource_calendar_id, company_calendar)
-        self.env["resource.calendar.leaves"].create({
-            "name": "National day", "calendar_id": company_calendar.id,
-            "date_from": naive(datetime.combine(MONDAY, time(0, 0), OSLO)),
-            "date_to": naive(datetime.combine(MONDAY, time(23, 59), OSLO)),
-        })
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "National day",
+                "calendar_id": company_calendar.id,
+                "date_from": naive(datetime.combine(MONDAY, time(0, 0), OSLO)),
+                "date_to": naive(datetime.combine(MONDAY, time(23, 59), OSLO)),
+            }
+        )
         self.assertEqual(self.day_times(MONDAY), [])

@@ -11,8 +11,13 @@ class TestOnboardingTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.newbie = new_test_user(cls.env, login="bookme_newbie", name="Nina Newbie",
-                                   groups="sales_team.group_sale_salesman", tz="Europe/Oslo")
+        cls.newbie = new_test_user(
+            cls.env,
+            login="bookme_newbie",
+            name="Nina Newbie",
+            groups="sales_team.group_sale_salesman",
+            tz="Europe/Oslo",
+        )
 
     def test_enable_book_me_offers_times(self):
         self.assertFalse(self.newbie.bookme_enabled)
@@ -23,8 +28,7 @@ class TestOnboardingTour(HttpCase):
         self.assertEqual(user.bookme_mode, "automatic", "the default: times from working hours")
         today = date.today()
         res = self.url_open(
-            f"/book/api/v1/nina-newbie/free/slots?from={today}&to={today + timedelta(days=7)}"
-            "&tz=Europe/Oslo"
+            f"/book/api/v1/nina-newbie/free/slots?from={today}&to={today + timedelta(days=7)}&tz=Europe/Oslo"
         )
         self.assertEqual(res.status_code, 200)
         slots = [slot for day in res.json()["days"] for slot in day["slots"]]

@@ -67,20 +67,32 @@ class OutsideCallsCase(CommittedCase):
         suffix = self.new_suffix()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            host = self.create_host(env, "Outside", "outside", suffix,
-                                    email=f"outside-{suffix}@example.com")
-            plain = env["bookme.event.type"].create({
-                "name": "Plain", "slug": "plain", "user_id": host.id, "duration": 30,
-                "min_notice": 0,
-            })
-            zoom = env["bookme.event.type"].create({
-                "name": "Video", "slug": "video", "user_id": host.id, "duration": 30,
-                "min_notice": 0,
-                "location_ids": [Command.create({"location_type": "online",
-                                                 "online_provider": "zoom"})],
-            })
-            self.ids = {"host": host.id, "plain": plain.id, "zoom": zoom.id,
-                        "zoom_location": zoom.location_ids.id}
+            host = self.create_host(env, "Outside", "outside", suffix, email=f"outside-{suffix}@example.com")
+            plain = env["bookme.event.type"].create(
+                {
+                    "name": "Plain",
+                    "slug": "plain",
+                    "user_id": host.id,
+                    "duration": 30,
+                    "min_notice": 0,
+                }
+            )
+            zoom = env["bookme.event.type"].create(
+                {
+                    "name": "Video",
+                    "slug": "video",
+                    "user_id": host.id,
+                    "duration": 30,
+                    "min_notice": 0,
+                    "location_ids": [Command.create({"location_type": "online", "online_provider": "zoom"})],
+                }
+            )
+            self.ids = {
+                "host": host.id,
+                "plain": plain.id,
+                "zoom": zoom.id,
+                "zoom_location": zoom.location_ids.id,
+            }
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -101,6 +113,7 @@ class OutsideCallsCase(CommittedCase):
                 ICP = api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
                 for key, value in previous.items():
                     ICP.set_param(key, value or False)
+
         self.addCleanup(restore)
 
     def book_in_worker(self, type_key, start, email, results, **values):
@@ -112,10 +125,16 @@ class OutsideCallsCase(CommittedCase):
 
                 def attempt():
                     etype = env["bookme.event.type"].browse(self.ids[type_key])
-                    booking, sent = env["bookme.booking"]._bookme_public_book(etype, {
-                        "start": start, "name": "Outside Guest", "email": email,
-                        "location": etype.location_ids[:1] or None, **values,
-                    })
+                    booking, sent = env["bookme.booking"]._bookme_public_book(
+                        etype,
+                        {
+                            "start": start,
+                            "name": "Outside Guest",
+                            "email": email,
+                            "location": etype.location_ids[:1] or None,
+                            **values,
+                        },
+                    )
                     return booking.id, sent
 
                 results[email] = retrying(attempt, env)
@@ -128,18 +147,19 @@ class OutsideCallsCase(CommittedCase):
         while time.monotonic() < deadline:
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                booking = env["bookme.booking"].search([
-                    ("guest_email", "=", email),
-                    ("event_type_id", "in", [self.ids["plain"], self.ids["zoom"]]),
-                ])
+                booking = env["bookme.booking"].search(
+                    [
+                        ("guest_email", "=", email),
+                        ("event_type_id", "in", [self.ids["plain"], self.ids["zoom"]]),
+                    ]
+                )
                 if booking:
                     return booking.id
             time.sleep(0.2)
         return None
 
     def thread(self, *args, **kwargs):
-        thread = threading.Thread(target=self.book_in_worker, args=args, kwargs=kwargs,
-                                  daemon=True)
+        thread = threading.Thread(target=self.book_in_worker, args=args, kwargs=kwargs, daemon=True)
         thread.start()
         self.addCleanup(self._join, thread)  # before the records go, even if a test fails
         return thread
@@ -154,7 +174,6 @@ class OutsideCallsCase(CommittedCase):
 
 @tagged("post_install", "-at_install")
 class TestSlowSmtp(OutsideCallsCase):
-
     def setUp(self):
         super().setUp()
         self.smtp = HangingSmtp()
@@ -162,18 +181,24 @@ class TestSlowSmtp(OutsideCallsCase):
         # Odoo never connects to SMTP while tests run: let it, to our silent server, with a
         # timeout shorter than Odoo's 60 s so that nothing here can hang CI.
         MailServer = self.registry["ir.mail_server"]
-        for patcher in (patch.object(MailServer, "_disable_send", return_value=False),
-                        patch("odoo.addons.base.models.ir_mail_server.SMTP_TIMEOUT", 2 * WAIT)):
+        for patcher in (
+            patch.object(MailServer, "_disable_send", return_value=False),
+            patch("odoo.addons.base.models.ir_mail_server.SMTP_TIMEOUT", 2 * WAIT),
+        ):
             patcher.start()
             self.addCleanup(patcher.stop)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             archived = env["ir.mail_server"].search([])
             archived.action_archive()
-            server = env["ir.mail_server"].create({
-                "name": "Silent loopback", "smtp_host": "127.0.0.1", "smtp_port": self.smtp.port,
-                "smtp_encryption": "none",
-            })
+            server = env["ir.mail_server"].create(
+                {
+                    "name": "Silent loopback",
+                    "smtp_host": "127.0.0.1",
+                    "smtp_port": self.smtp.port,
+                    "smtp_encryption": "none",
+                }
+            )
             ids = (archived.ids, server.id)
 
         def restore():
@@ -181,6 +206,7 @@ class TestSlowSmtp(OutsideCallsCase):
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 env["ir.mail_server"].browse(ids[1]).unlink()
                 env["ir.mail_server"].browse(ids[0]).action_unarchive()
+
         self.addCleanup(restore)
 
     def release(self):
@@ -191,8 +217,7 @@ class TestSlowSmtp(OutsideCallsCase):
         first = self.thread("plain", self.start, "first@example.com", results)
         self.assertTrue(self.smtp.wait_connections(1), "the first booking reached SMTP")
         # The first request now waits for an SMTP greeting that never comes.
-        second = self.thread("plain", self.start + timedelta(hours=1), "second@example.com",
-                             results)
+        second = self.thread("plain", self.start + timedelta(hours=1), "second@example.com", results)
         started = time.monotonic()
         second_id = self.committed_booking("second@example.com")
         waited = time.monotonic() - started
@@ -216,13 +241,13 @@ class TestSlowSmtp(OutsideCallsCase):
             self.assertEqual(bookings.mapped("state"), ["confirmed", "confirmed"])
             self.assertTrue(all(bookings.calendar_event_id.mapped("active")))
             for booking in bookings:
-                self.assertTrue(booking._bookme_guest_mail_pending(),
-                                "the confirmation stays queued for the mail cron")
+                self.assertTrue(
+                    booking._bookme_guest_mail_pending(), "the confirmation stays queued for the mail cron"
+                )
 
 
 @tagged("post_install", "-at_install")
 class TestSlowZoom(OutsideCallsCase):
-
     def setUp(self):
         super().setUp()
         self.fake = FakeZoom()
@@ -238,15 +263,18 @@ class TestSlowZoom(OutsideCallsCase):
             server.shutdown()
             server.server_close()
             thread.join(5)
+
         self.addCleanup(stop)
         port = server.server_address[1]
-        self.set_params({
-            "crm_bookme.zoom_account_id": ACCOUNT,
-            "crm_bookme.zoom_client_id": CLIENT,
-            "crm_bookme.zoom_client_secret": SECRET,
-            "crm_bookme.zoom_api_url": f"http://127.0.0.1:{port}/v2",
-            "crm_bookme.zoom_oauth_url": f"http://127.0.0.1:{port}/oauth/token",
-        })
+        self.set_params(
+            {
+                "crm_bookme.zoom_account_id": ACCOUNT,
+                "crm_bookme.zoom_client_id": CLIENT,
+                "crm_bookme.zoom_client_secret": SECRET,
+                "crm_bookme.zoom_api_url": f"http://127.0.0.1:{port}/v2",
+                "crm_bookme.zoom_oauth_url": f"http://127.0.0.1:{port}/oauth/token",
+            }
+        )
 
     def release(self):
         self.fake.hold.set()
@@ -258,8 +286,7 @@ class TestSlowZoom(OutsideCallsCase):
         first_id = self.committed_booking("first@example.com")
         self.assertTrue(first_id, "the booking is committed before Zoom answers")
         # Zoom holds the first request; another booking of the same host goes through.
-        second = self.thread("plain", self.start + timedelta(hours=1), "second@example.com",
-                             results)
+        second = self.thread("plain", self.start + timedelta(hours=1), "second@example.com", results)
         second.join(WAIT)
         self.assertFalse(second.is_alive(), "the second booking did not wait for Zoom")
         self.assertIsInstance(results.get("second@example.com"), tuple, results)
@@ -274,15 +301,23 @@ class TestSlowZoom(OutsideCallsCase):
             self.assertEqual(booking.state, "confirmed")
             event = booking.calendar_event_id
             self.assertEqual(len(self.fake.created), 1)
-            self.assertEqual(event.videocall_location,
-                             self.fake.join_url(event.bookme_zoom_meeting_id),
-                             "the event got its link in a follow-up transaction")
-            guest_mail = env["mail.mail"].search([
-                ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-                ("recipient_ids", "in", booking.partner_id.ids),
-            ])
-            self.assertIn(event.videocall_location, guest_mail.body_html,
-                          "the confirmation, prepared after Zoom answered, has the link")
+            self.assertEqual(
+                event.videocall_location,
+                self.fake.join_url(event.bookme_zoom_meeting_id),
+                "the event got its link in a follow-up transaction",
+            )
+            guest_mail = env["mail.mail"].search(
+                [
+                    ("model", "=", "bookme.booking"),
+                    ("res_id", "=", booking.id),
+                    ("recipient_ids", "in", booking.partner_id.ids),
+                ]
+            )
+            self.assertIn(
+                event.videocall_location,
+                guest_mail.body_html,
+                "the confirmation, prepared after Zoom answered, has the link",
+            )
             meeting_id = event.bookme_zoom_meeting_id
 
         # Cancelling: the meeting is deleted once the cancellation is committed.
@@ -332,10 +367,18 @@ class TestBrokenTemplate(HttpCase, BookmeCase):
         template = self.env.ref("crm_bookme.mail_template_booking_guest_confirmed")
         template.subject = "{{ object.bookme_no_such_field }}"
         with self.assertLogs("odoo.addons.crm_bookme", "ERROR") as logs:
-            res = self.url_open("/book/api/v1/hanne/consultation/bookings", data=json.dumps({
-                "start": utc(2030, 1, 7, 8, 0).isoformat(), "name": "Gina Guest",
-                "email": "gina@example.com", "tz": "Europe/Oslo",
-            }), headers={"Content-Type": "application/json"})
+            res = self.url_open(
+                "/book/api/v1/hanne/consultation/bookings",
+                data=json.dumps(
+                    {
+                        "start": utc(2030, 1, 7, 8, 0).isoformat(),
+                        "name": "Gina Guest",
+                        "email": "gina@example.com",
+                        "tz": "Europe/Oslo",
+                    }
+                ),
+                headers={"Content-Type": "application/json"},
+            )
         self.assertEqual(res.status_code, 201, res.text)
         self.assertIn("mail_template_booking_guest_confirmed", "\n".join(logs.output))
         data = res.json()["booking"]
@@ -343,17 +386,26 @@ class TestBrokenTemplate(HttpCase, BookmeCase):
         booking = self.Booking.search([("access_token", "=", data["token"])])
         self.assertEqual(booking.state, "confirmed")
         self.assertTrue(booking.calendar_event_id.active)
-        activity = self.env["mail.activity"].search([
-            ("res_model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-        ])
+        activity = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+            ]
+        )
         self.assertEqual(activity.user_id, self.host)
         self.assertEqual(activity.summary, "Book Me email not sent")
         self.assertIn("Gina Guest was not emailed", str(activity.note))
-        host_mail = self.env["mail.mail"].search([
-            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-        ])
-        self.assertEqual(host_mail.recipient_ids, self.host.partner_id,
-                         "the host's own email is still prepared; none for the guest")
+        host_mail = self.env["mail.mail"].search(
+            [
+                ("model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+            ]
+        )
+        self.assertEqual(
+            host_mail.recipient_ids,
+            self.host.partner_id,
+            "the host's own email is still prepared; none for the guest",
+        )
         page = self.url_open(f"/book/booking/{data['token']}?new=1")
         self.assertEqual(page.status_code, 200)
         self.assertIn("the confirmation email could not be sent", page.text)

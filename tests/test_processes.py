@@ -29,12 +29,18 @@ class TestEveryOdooProcessStarts(BaseCase):
         port = free_port()
         odoo_bin = os.path.join(os.path.dirname(config.root_path), "odoo-bin")
         args = [
-            sys.executable, odoo_bin, "gevent",
+            sys.executable,
+            odoo_bin,
+            "gevent",
             f"--addons-path={','.join(config['addons_path'])}",
             f"--data-dir={config['data_dir']}",
-            f"--gevent-port={port}", "--http-interface=127.0.0.1",
-            "-d", get_db_name(), f"--db-filter=^{get_db_name()}$",
-            "--max-cron-threads=0", "--log-level=warn",
+            f"--gevent-port={port}",
+            "--http-interface=127.0.0.1",
+            "-d",
+            get_db_name(),
+            f"--db-filter=^{get_db_name()}$",
+            "--max-cron-threads=0",
+            "--log-level=warn",
         ]
         for option in ("db_host", "db_port", "db_user", "db_password"):
             if config.get(option):
@@ -57,7 +63,8 @@ class TestEveryOdooProcessStarts(BaseCase):
         self.assertEqual(health.status_code, 200)
         ws = websocket.create_connection(
             f"ws://127.0.0.1:{port}/websocket?version=19.0-2",
-            origin=f"http://127.0.0.1:{port}", timeout=10,
+            origin=f"http://127.0.0.1:{port}",
+            timeout=10,
         )
         try:
             self.assertTrue(ws.connected, "the websocket handshake failed")

@@ -22,18 +22,24 @@ class TestPublicInput(HttpCase, BookmeCase):
         cls.env["ir.config_parameter"].sudo().set_param("crm_bookme.booking_rate_limit", "0")
 
     def counts(self):
-        return tuple(self.env[model].search_count([]) for model in (
-            "bookme.booking", "res.partner", "crm.lead", "calendar.event", "mail.mail"))
+        return tuple(
+            self.env[model].search_count([])
+            for model in ("bookme.booking", "res.partner", "crm.lead", "calendar.event", "mail.mail")
+        )
 
     def post_json(self, path, body=None, raw=None, content_type="application/json"):
         headers = {"Content-Type": content_type} if content_type else {}
-        res = self.url_open(path, data=raw if raw is not None else json.dumps(body),
-                            headers=headers)
+        res = self.url_open(path, data=raw if raw is not None else json.dumps(body), headers=headers)
         return res.status_code, res.json()
 
     def body(self, **kw):
-        return {"start": "2030-01-07T09:00:00+01:00", "name": "Gina Guest",
-                "email": "gina@example.com", "tz": "Europe/Oslo", **kw}
+        return {
+            "start": "2030-01-07T09:00:00+01:00",
+            "name": "Gina Guest",
+            "email": "gina@example.com",
+            "tz": "Europe/Oslo",
+            **kw,
+        }
 
     def assert_error(self, status, data, expected_status, code=None, field=None):
         self.assertEqual(status, expected_status, data)
@@ -47,23 +53,35 @@ class TestPublicInput(HttpCase, BookmeCase):
     # --- Reproduced in issue 9, item 4 -------------------------------------------------------
 
     def test_nul_token_page_is_404(self):
-        for path in ("/book/booking/%00", "/book/booking/%00/ics", "/book/booking/%00/cancel",
-                     "/book/booking/%00/reschedule", "/book/%00", "/book/hanne/%00",
-                     "/book/%00/avatar", "/book/hanne/consultation?invite=%00"):
+        for path in (
+            "/book/booking/%00",
+            "/book/booking/%00/ics",
+            "/book/booking/%00/cancel",
+            "/book/booking/%00/reschedule",
+            "/book/%00",
+            "/book/hanne/%00",
+            "/book/%00/avatar",
+            "/book/hanne/consultation?invite=%00",
+        ):
             res = self.url_open(path)
             self.assertIn(res.status_code, (200, 404), path)
             self.assertNotIn("Traceback", res.text, path)
-        for path in (f"{API}/%00/consultation/slots", f"{API}/hanne/%00/slots",
-                     f"{API}/hanne/consultation/slots?tz=%00",
-                     f"{API}/hanne/consultation/slots?from=%00"):
+        for path in (
+            f"{API}/%00/consultation/slots",
+            f"{API}/hanne/%00/slots",
+            f"{API}/hanne/consultation/slots?tz=%00",
+            f"{API}/hanne/consultation/slots?from=%00",
+        ):
             res = self.url_open(path)
             self.assertIn(res.status_code, (400, 404), path)
             self.assertIn("error", res.json())
 
     def test_year_9999_window_is_400(self):
-        for params in ({"from": "9999-12-31", "to": "9999-12-31"},
-                       {"from": "0001-01-01", "to": "0001-01-01"},
-                       {"from": "2200-01-01"}):
+        for params in (
+            {"from": "9999-12-31", "to": "9999-12-31"},
+            {"from": "0001-01-01", "to": "0001-01-01"},
+            {"from": "2200-01-01"},
+        ):
             res = self.url_open(f"{API}/hanne/consultation/slots", params=params)
             self.assert_error(res.status_code, res.json(), 400, field="from")
 
@@ -97,8 +115,18 @@ class TestPublicInput(HttpCase, BookmeCase):
         url = f"{API}/hanne/consultation/bookings"
         before = self.counts()
         wrong = [5, 1.5, True, [], ["x"], {}, {"a": 1}]
-        for field in ("start", "name", "email", "phone", "note", "location_id", "tz", "lang",
-                      "idempotency_key", "invite"):
+        for field in (
+            "start",
+            "name",
+            "email",
+            "phone",
+            "note",
+            "location_id",
+            "tz",
+            "lang",
+            "idempotency_key",
+            "invite",
+        ):
             for value in wrong:
                 if field == "location_id" and value is True:
                     continue  # tested below: booleans are no ids
@@ -125,8 +153,7 @@ class TestPublicInput(HttpCase, BookmeCase):
         self.assertEqual(self.counts()[0], before[0] + 1)
 
     def test_invalid_utf8_body_is_400(self):
-        status, data = self.post_json(f"{API}/hanne/consultation/bookings",
-                                      raw=b'{"name": "\xff\xfe"}')
+        status, data = self.post_json(f"{API}/hanne/consultation/bookings", raw=b'{"name": "\xff\xfe"}')
         self.assert_error(status, data, 400, code="invalid_json")
 
     def test_token_and_slug_character_sets(self):
@@ -144,9 +171,13 @@ class TestPublicInput(HttpCase, BookmeCase):
     def test_cancel_and_reschedule_json_types(self):
         booking = self.book(self.etype, MONDAY_9)
         token = booking.access_token
-        for body, field in [({"reason": 5}, "reason"), ({"reason": "a\x00"}, "reason"),
-                            ({"start": 5}, "start"), ({"start": None}, "start"),
-                            ({"start": "0001-01-01T00:00:00+05:00"}, "start")]:
+        for body, field in [
+            ({"reason": 5}, "reason"),
+            ({"reason": "a\x00"}, "reason"),
+            ({"start": 5}, "start"),
+            ({"start": None}, "start"),
+            ({"start": "0001-01-01T00:00:00+05:00"}, "start"),
+        ]:
             path = "reschedule" if "start" in body else "cancel"
             status, data = self.post_json(f"{API}/bookings/{token}/{path}", body)
             self.assert_error(status, data, 400, field=field)
@@ -159,12 +190,10 @@ class TestPublicInput(HttpCase, BookmeCase):
         self.host.bookme_secret_code = "4821"
         before = self.counts()
         for code in ("٤٨٢١", "é", "4821\x00", "x" * 100):
-            status, data = self.post_json(f"{API}/hanne/consultation/bookings",
-                                          self.body(code=code))
+            status, data = self.post_json(f"{API}/hanne/consultation/bookings", self.body(code=code))
             self.assert_error(status, data, 403, code="code_invalid")
             self.env["bookme.code.attempt"].sudo().search([]).unlink()
-        res = self.url_open(f"{API}/hanne/consultation/slots",
-                            headers={"X-Bookme-Code": "4821 extra"})
+        res = self.url_open(f"{API}/hanne/consultation/slots", headers={"X-Bookme-Code": "4821 extra"})
         self.assert_error(res.status_code, res.json(), 403, code="code_invalid")
         self.assertEqual(self.counts(), before)
 
@@ -173,18 +202,24 @@ class TestPublicInput(HttpCase, BookmeCase):
     def test_api_posts_need_json_content_type(self):
         booking = self.book(self.etype, utc(2030, 1, 7, 10, 0))
         before = self.counts()
-        for content_type in ("text/plain", "application/x-www-form-urlencoded",
-                             "multipart/form-data; boundary=x", None):
-            for path, body in [(f"{API}/hanne/consultation/bookings", self.body()),
-                               (f"{API}/bookings/{booking.access_token}/cancel", {}),
-                               (f"{API}/bookings/{booking.access_token}/reschedule",
-                                {"start": "2030-01-07T13:00:00+01:00"})]:
+        for content_type in (
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            None,
+        ):
+            for path, body in [
+                (f"{API}/hanne/consultation/bookings", self.body()),
+                (f"{API}/bookings/{booking.access_token}/cancel", {}),
+                (f"{API}/bookings/{booking.access_token}/reschedule", {"start": "2030-01-07T13:00:00+01:00"}),
+            ]:
                 status, data = self.post_json(path, body, content_type=content_type)
                 self.assert_error(status, data, 415, code="unsupported_media_type")
         self.assertEqual(self.counts(), before)
         self.assertEqual(booking.state, "confirmed")
-        status, data = self.post_json(f"{API}/hanne/consultation/bookings", self.body(),
-                                      content_type="application/json; charset=utf-8")
+        status, data = self.post_json(
+            f"{API}/hanne/consultation/bookings", self.body(), content_type="application/json; charset=utf-8"
+        )
         self.assertEqual(status, 201, data)
 
     # --- Idempotency (issue 9, item 3) ------------------------------------------------------
@@ -194,20 +229,22 @@ class TestPublicInput(HttpCase, BookmeCase):
         status, first = self.post_json(url, self.body(idempotency_key="shared-key"))
         self.assertEqual(status, 201, first)
         before = self.counts()
-        for other in (self.body(idempotency_key="shared-key", email="mallory@example.com",
-                                name="Mallory"),
-                      self.body(idempotency_key="shared-key",
-                                start="2030-01-07T10:00:00+01:00")):
+        for other in (
+            self.body(idempotency_key="shared-key", email="mallory@example.com", name="Mallory"),
+            self.body(idempotency_key="shared-key", start="2030-01-07T10:00:00+01:00"),
+        ):
             status, data = self.post_json(url, other)
-            self.assert_error(status, data, 409, code="idempotency_conflict",
-                              field="idempotency_key")
+            self.assert_error(status, data, 409, code="idempotency_conflict", field="idempotency_key")
             self.assertNotIn(first["booking"]["token"], json.dumps(data))
         self.assertEqual(self.counts(), before)
         # The same guest retrying (email differently cased, same instant in another
         # offset) still gets their booking back.
-        status, again = self.post_json(url, self.body(
-            idempotency_key="shared-key", email="Gina@Example.com",
-            start="2030-01-07T08:00:00+00:00"))
+        status, again = self.post_json(
+            url,
+            self.body(
+                idempotency_key="shared-key", email="Gina@Example.com", start="2030-01-07T08:00:00+00:00"
+            ),
+        )
         self.assertEqual(status, 201, again)
         self.assertEqual(again["booking"]["token"], first["booking"]["token"])
         self.assertEqual(self.counts(), before)
@@ -216,7 +253,8 @@ class TestPublicInput(HttpCase, BookmeCase):
 
     def form_token(self, html):
         match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
-            r'data-csrf-token="([^"]+)"', html)
+            r'data-csrf-token="([^"]+)"', html
+        )
         self.assertTrue(match, "the page carries a form token")
         return match.group(1)
 
@@ -227,8 +265,10 @@ class TestPublicInput(HttpCase, BookmeCase):
         page = self.url_open(f"/book/booking/{booking.access_token}/cancel?embed=1")
         token = self.form_token(page.text)
         self.opener.cookies.pop("session_id", None)
-        res = self.url_open(f"/book/booking/{booking.access_token}/cancel",
-                            data={"csrf_token": token, "embed": "1", "reason": "Ill"})
+        res = self.url_open(
+            f"/book/booking/{booking.access_token}/cancel",
+            data={"csrf_token": token, "embed": "1", "reason": "Ill"},
+        )
         self.assertEqual(res.status_code, 200, res.text[:500])
         self.assertIn("o_bookme_cancelled", res.text)
         self.assertEqual(booking.state, "cancelled")
@@ -239,9 +279,15 @@ class TestPublicInput(HttpCase, BookmeCase):
         page = self.url_open(f"/book/booking/{booking.access_token}/reschedule?embed=1")
         token = self.form_token(page.text)
         self.opener.cookies.pop("session_id", None)
-        res = self.url_open(f"/book/booking/{booking.access_token}/reschedule", data={
-            "csrf_token": token, "embed": "1", "start": "2030-01-07T11:00:00+01:00",
-        }, allow_redirects=False)
+        res = self.url_open(
+            f"/book/booking/{booking.access_token}/reschedule",
+            data={
+                "csrf_token": token,
+                "embed": "1",
+                "start": "2030-01-07T11:00:00+01:00",
+            },
+            allow_redirects=False,
+        )
         self.assertIn(res.status_code, (302, 303), res.text[:500])
         self.assertEqual(booking.start, naive(utc(2030, 1, 7, 10, 0)))
 
@@ -253,11 +299,12 @@ class TestPublicInput(HttpCase, BookmeCase):
         self.opener.cookies.pop("session_id", None)
         before = self.counts()
         for token in (foreign, "", "x" * 64, "\x00"):
-            res = self.url_open(f"/book/booking/{mine.access_token}/cancel",
-                                data={"csrf_token": token})
+            res = self.url_open(f"/book/booking/{mine.access_token}/cancel", data={"csrf_token": token})
             self.assertEqual(res.status_code, 400, token)
-            res = self.url_open(f"/book/booking/{mine.access_token}/reschedule", data={
-                "csrf_token": token, "start": "2030-01-07T11:00:00+01:00"})
+            res = self.url_open(
+                f"/book/booking/{mine.access_token}/reschedule",
+                data={"csrf_token": token, "start": "2030-01-07T11:00:00+01:00"},
+            )
             self.assertEqual(res.status_code, 400, token)
         self.assertEqual(mine.state, "confirmed")
         self.assertEqual(mine.start, naive(MONDAY_9))
@@ -268,12 +315,14 @@ class TestPublicInput(HttpCase, BookmeCase):
         page = self.url_open(f"/book/booking/{booking.access_token}/cancel")
         token = self.form_token(page.text)
         for start in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00+00:00", "x\x00"):
-            res = self.url_open(f"/book/booking/{booking.access_token}/reschedule",
-                                data={"csrf_token": token, "start": start})
+            res = self.url_open(
+                f"/book/booking/{booking.access_token}/reschedule", data={"csrf_token": token, "start": start}
+            )
             self.assertEqual(res.status_code, 400, start)
             self.assertIn("o_bookme_message", res.text)
-        res = self.url_open(f"/book/booking/{booking.access_token}/cancel",
-                            data={"csrf_token": token, "reason": "a\x00b"})
+        res = self.url_open(
+            f"/book/booking/{booking.access_token}/cancel", data={"csrf_token": token, "reason": "a\x00b"}
+        )
         self.assertEqual(res.status_code, 400)
         self.assertIn("o_bookme_message", res.text)
         self.assertEqual(booking.state, "confirmed")

@@ -23,8 +23,12 @@ class SecretCodeCase(BookmeCase):
         cls.company.bookme_secret_code = CODE
         # Another host of the same company, and one of another company (never locked by ours).
         cls.other_host = new_test_user(
-            cls.env, login="bookme_other_host", name="Otto Other", email="otto@example.com",
-            groups="sales_team.group_sale_salesman", tz="Europe/Oslo",
+            cls.env,
+            login="bookme_other_host",
+            name="Otto Other",
+            email="otto@example.com",
+            groups="sales_team.group_sale_salesman",
+            tz="Europe/Oslo",
         )
         cls.other_host.write({"bookme_enabled": True, "bookme_slug": "otto"})
         cls.other_host.resource_calendar_id = cls.calendar
@@ -50,16 +54,26 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
         return self.url_open("/book/hanne/unlock", data=data, allow_redirects=False)
 
     def slots(self, headers=None, host="hanne", etype="consultation", **params):
-        res = self.url_open(f"{API}/{host}/{etype}/slots",
-                            params={"from": "2030-01-07", "to": "2030-01-07", **params},
-                            headers=headers)
+        res = self.url_open(
+            f"{API}/{host}/{etype}/slots",
+            params={"from": "2030-01-07", "to": "2030-01-07", **params},
+            headers=headers,
+        )
         return res.status_code, res.json(), res
 
     def book(self, headers=None, host="hanne", etype="consultation", **body):
-        payload = {"start": START, "name": "Gina Guest", "email": "gina@example.com",
-                   "tz": "Europe/Oslo", **body}
-        res = self.url_open(f"{API}/{host}/{etype}/bookings", data=json.dumps(payload),
-                            headers={"Content-Type": "application/json", **(headers or {})})
+        payload = {
+            "start": START,
+            "name": "Gina Guest",
+            "email": "gina@example.com",
+            "tz": "Europe/Oslo",
+            **body,
+        }
+        res = self.url_open(
+            f"{API}/{host}/{etype}/bookings",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
         return res.status_code, res.json(), res
 
     def assert_locked(self, res):
@@ -76,11 +90,16 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
     # --- pages ---------------------------------------------------------------------------
 
     def test_locked_pages_show_the_lock_view(self):
-        for path in ("/book/hanne", "/book/hanne/consultation", "/book/hanne/free",
-                     "/book/hanne/consultation?embed=1", "/book/hanne?embed=1",
-                     f"/book/embed/{self.etype.id}",
-                     "/book/hanne/unlock",  # the form's address, with GET
-                     "/book/hanne/no-such-type"):  # tells nothing of which types exist
+        for path in (
+            "/book/hanne",
+            "/book/hanne/consultation",
+            "/book/hanne/free",
+            "/book/hanne/consultation?embed=1",
+            "/book/hanne?embed=1",
+            f"/book/embed/{self.etype.id}",
+            "/book/hanne/unlock",  # the form's address, with GET
+            "/book/hanne/no-such-type",
+        ):  # tells nothing of which types exist
             self.assert_locked(self.lock_page(path))
         embed = self.lock_page("/book/hanne/consultation?embed=1")
         self.assertIn("o_bookme_embed", embed.text)
@@ -125,31 +144,48 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
 
     def test_unlock_form_needs_csrf(self):
         self.lock_page()
-        res = self.url_open("/book/hanne/unlock", data={"code": CODE, "next": "/book/hanne"},
-                            allow_redirects=False)
+        res = self.url_open(
+            "/book/hanne/unlock", data={"code": CODE, "next": "/book/hanne"}, allow_redirects=False
+        )
         self.assertEqual(res.status_code, 400)
         self.assertIn("This form has expired", res.text)
         self.assertNotIn("bookme_unlock_", res.headers.get("Set-Cookie", ""))
-        res = self.url_open("/book/hanne/unlock", data={"code": CODE, "next": "/book/hanne"},
-                            headers={"Sec-Fetch-Site": "cross-site"}, allow_redirects=False)
+        res = self.url_open(
+            "/book/hanne/unlock",
+            data={"code": CODE, "next": "/book/hanne"},
+            headers={"Sec-Fetch-Site": "cross-site"},
+            allow_redirects=False,
+        )
         self.assertEqual(res.status_code, 400, "another site's form is refused")
         self.assertFalse(self.env["bookme.code.attempt"].search_count([]), "not an attempt")
         # Inside a cross-site iframe the session cookie is not sent, so there is no valid
         # CSRF token; the browser still says that our own page posted the form.
         self.opener.cookies.clear()
-        res = self.url_open("/book/hanne/unlock", data={"code": CODE, "next": "/book/hanne", "embed": "1"},
-                            headers={"Sec-Fetch-Site": "same-origin"}, allow_redirects=False)
+        res = self.url_open(
+            "/book/hanne/unlock",
+            data={"code": CODE, "next": "/book/hanne", "embed": "1"},
+            headers={"Sec-Fetch-Site": "same-origin"},
+            allow_redirects=False,
+        )
         self.assertEqual(res.status_code, 303)
         self.assertIn(f"bookme_unlock_{self.host.id}=", res.headers["Set-Cookie"])
 
     def test_unlock_never_redirects_elsewhere(self):
-        for target in ("https://evil.example.com/book/hanne", "//evil.example.com", "/web/login",
-                       "/book/otto", "/book/hanne/consultation/../../otto"):
+        for target in (
+            "https://evil.example.com/book/hanne",
+            "//evil.example.com",
+            "/web/login",
+            "/book/otto",
+            "/book/hanne/consultation/../../otto",
+        ):
             self.opener.cookies.clear()
             page = self.lock_page()
             token = CSRF_RE.search(page.text).group(1)
-            res = self.url_open("/book/hanne/unlock", allow_redirects=False,
-                                data={"csrf_token": token, "code": CODE, "next": target})
+            res = self.url_open(
+                "/book/hanne/unlock",
+                allow_redirects=False,
+                data={"csrf_token": token, "code": CODE, "next": target},
+            )
             self.assertEqual(res.status_code, 303)
             location = res.headers["Location"]
             self.assertTrue(location.endswith("/book/hanne"), (target, location))
@@ -185,8 +221,7 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
         self.assertEqual(self.slots()[0], 403)
         # With a company code too, the host with a personal code asks for theirs.
         self.company.bookme_secret_code = CODE
-        self.assertEqual(self.slots(headers={"X-Bookme-Code": CODE})[1]["error"]["code"],
-                         "code_invalid")
+        self.assertEqual(self.slots(headers={"X-Bookme-Code": CODE})[1]["error"]["code"], "code_invalid")
         self.assertEqual(self.slots(headers={"X-Bookme-Code": "123456"})[0], 200)
         self.assertEqual(self.slots(host="otto", etype="free", headers={"X-Bookme-Code": CODE})[0], 200)
         # An unlock for Hanne opens Hanne's pages only.
@@ -196,18 +231,26 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
 
     def test_guest_token_pages_are_never_locked(self):
         booking = self.env["bookme.booking"]._bookme_create(
-            self.etype, datetime(2030, 1, 7, 8, 0), "Gina Guest", "gina@example.com")
+            self.etype, datetime(2030, 1, 7, 8, 0), "Gina Guest", "gina@example.com"
+        )
         token = booking.access_token
-        for path in (f"/book/booking/{token}", f"/book/booking/{token}/cancel",
-                     f"/book/booking/{token}/reschedule", f"/book/booking/{token}/ics"):
+        for path in (
+            f"/book/booking/{token}",
+            f"/book/booking/{token}/cancel",
+            f"/book/booking/{token}/reschedule",
+            f"/book/booking/{token}/ics",
+        ):
             res = self.url_open(path)
             self.assertEqual(res.status_code, 200, path)
             self.assertNotIn("o_bookme_lock", res.text, path)
         # The reschedule page's widget reads the host's times with the booking's token.
         self.assertIn(f'data-booking="{token}"', self.url_open(f"/book/booking/{token}/reschedule").text)
         self.assertEqual(self.slots(booking=token)[0], 200)
-        self.assertEqual(self.slots(booking=token, host="otto", etype="free")[0], 403,
-                         "another host's booking token opens nothing")
+        self.assertEqual(
+            self.slots(booking=token, host="otto", etype="free")[0],
+            403,
+            "another host's booking token opens nothing",
+        )
         self.assertEqual(self.slots(booking="x" * 40)[0], 403)
 
     def test_invite_counts_as_the_code(self):
@@ -237,8 +280,11 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
         self.assertEqual((status, data["error"]["code"]), (403, "code_invalid"))
         status, data, _res = self.book(code="0000")
         self.assertEqual((status, data["error"]["code"]), (403, "code_invalid"))
-        self.assertEqual(counts, (self.env["bookme.booking"].search_count([]),
-                                  self.env["res.partner"].search_count([])), "nothing written")
+        self.assertEqual(
+            counts,
+            (self.env["bookme.booking"].search_count([]), self.env["res.partner"].search_count([])),
+            "nothing written",
+        )
         self.assertNotIn(CODE, json.dumps(data))
         # The right code, in the header or the body.
         status, data, _res = self.slots(headers={"X-Bookme-Code": CODE})
@@ -246,15 +292,15 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
         self.assertTrue(data["days"][0]["slots"])
         status, data, _res = self.book(headers={"X-Bookme-Code": CODE})
         self.assertEqual(status, 201, data)
-        status, data, _res = self.book(code=CODE, start="2030-01-07T10:00:00+01:00",
-                                       email="gus@example.com")
+        status, data, _res = self.book(code=CODE, start="2030-01-07T10:00:00+01:00", email="gus@example.com")
         self.assertEqual(status, 201, data)
         # A code in the URL is not a code.
         self.assertEqual(self.slots(code=CODE)[1]["error"]["code"], "code_required")
         # The guest's own routes stay open.
         token = data["booking"]["token"]
-        res = self.url_open(f"{API}/bookings/{token}/cancel", data="{}",
-                            headers={"Content-Type": "application/json"})
+        res = self.url_open(
+            f"{API}/bookings/{token}/cancel", data="{}", headers={"Content-Type": "application/json"}
+        )
         self.assertEqual(res.status_code, 200)
 
     def test_unknown_host_is_still_404(self):
@@ -271,8 +317,11 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
         self.env["ir.config_parameter"].set_param("crm_bookme.code_attempt_limit", 5)
         self.env["ir.config_parameter"].set_param("crm_bookme.code_lockout", 300)
         partner = self.host.partner_id
-        activity_domain = [("res_model", "=", "res.partner"), ("res_id", "=", partner.id),
-                           ("user_id", "=", self.host.id)]
+        activity_domain = [
+            ("res_model", "=", "res.partner"),
+            ("res_id", "=", partner.id),
+            ("user_id", "=", self.host.id),
+        ]
         with freeze_time("2030-01-04 12:00:00", tick=True):
             for n in range(5):
                 status, data, _res = self.slots(headers={"X-Bookme-Code": f"000{n}"})
@@ -302,8 +351,9 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
             self.assertEqual(self.slots(headers={"X-Bookme-Code": CODE})[0], 429, "still waiting")
         with freeze_time("2030-01-04 12:15:02", tick=True):
             self.assertEqual(self.unlock(CODE).status_code, 303)
-            self.assertEqual(self.env["mail.activity"].search_count(activity_domain), 1,
-                             "one notice per burst")
+            self.assertEqual(
+                self.env["mail.activity"].search_count(activity_domain), 1, "one notice per burst"
+            )
 
     def test_failures_within_the_window_only(self):
         with freeze_time("2030-01-04 12:00:00", tick=True):
@@ -312,8 +362,11 @@ class TestSecretCodePages(HttpCase, SecretCodeCase):
         with freeze_time("2030-01-04 12:16:00", tick=True):
             for _n in range(4):
                 self.assertEqual(self.slots(headers={"X-Bookme-Code": "0000"})[0], 403)
-            self.assertEqual(self.slots(headers={"X-Bookme-Code": CODE})[0], 200,
-                             "8 failures, but never 5 within 15 minutes")
+            self.assertEqual(
+                self.slots(headers={"X-Bookme-Code": CODE})[0],
+                200,
+                "8 failures, but never 5 within 15 minutes",
+            )
 
     def test_code_never_logged(self):
         with self.assertLogs("odoo.addons.crm_bookme", level="WARNING") as logs:
@@ -334,10 +387,14 @@ class TestSecretCodeThrottleModel(SecretCodeCase):
         for n in range(9):
             self.assertFalse(Attempt._fail(self.host, f"10.0.0.{n}", now=now))
         self.assertTrue(Attempt._fail(self.host, "10.0.0.99", now=now))
-        self.assertTrue(Attempt._blocked_until(Attempt._keys(self.host, "192.168.1.1"), now=now),
-                        "a fresh address waits too: the host's pages are under attack")
-        self.assertFalse(Attempt._blocked_until(Attempt._keys(self.other_host, "192.168.1.1"), now=now),
-                         "other hosts are not affected")
+        self.assertTrue(
+            Attempt._blocked_until(Attempt._keys(self.host, "192.168.1.1"), now=now),
+            "a fresh address waits too: the host's pages are under attack",
+        )
+        self.assertFalse(
+            Attempt._blocked_until(Attempt._keys(self.other_host, "192.168.1.1"), now=now),
+            "other hosts are not affected",
+        )
 
     def test_any_text_is_just_a_wrong_code(self):
         Code = self.env["bookme.code"]
@@ -348,14 +405,16 @@ class TestSecretCodeThrottleModel(SecretCodeCase):
     def test_burst_notice_to_host_and_administrators(self):
         """The company code is under attack: the host and the Book Me administrators get
         one to-do each, for the whole burst; nobody else, and never the code."""
-        admin = new_test_user(self.env, login="bookme_burst_admin",
-                              groups="base.group_user,crm_bookme.group_bookme_manager")
+        admin = new_test_user(
+            self.env, login="bookme_burst_admin", groups="base.group_user,crm_bookme.group_bookme_manager"
+        )
         Attempt = self.env["bookme.code.attempt"]
         now = datetime(2030, 1, 4, 12, 0)
         for minute in range(0, 60, 2):  # 30 failures, several waits: one burst
             Attempt._fail(self.host, "198.51.100.7", now=now + timedelta(minutes=minute))
-        activities = self.env["mail.activity"].search([
-            ("res_model", "=", "res.partner"), ("res_id", "=", self.host.partner_id.id)])
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.host.partner_id.id)]
+        )
         self.assertIn(self.host, activities.user_id)
         self.assertIn(admin, activities.user_id)
         self.assertNotIn(self.other_host, activities.user_id)
@@ -366,8 +425,9 @@ class TestSecretCodeThrottleModel(SecretCodeCase):
         self.other_host.bookme_secret_code = "8642"
         for _n in range(5):
             Attempt._fail(self.other_host, "198.51.100.8", now=now)
-        activities = self.env["mail.activity"].search([
-            ("res_model", "=", "res.partner"), ("res_id", "=", self.other_host.partner_id.id)])
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.other_host.partner_id.id)]
+        )
         self.assertEqual(activities.user_id, self.other_host)
 
 
@@ -379,8 +439,9 @@ class TestSecretCodeAccess(SecretCodeCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.host.bookme_secret_code = "123456"
-        cls.admin_user = new_test_user(cls.env, login="bookme_code_admin",
-                                       groups="base.group_user,crm_bookme.group_bookme_manager")
+        cls.admin_user = new_test_user(
+            cls.env, login="bookme_code_admin", groups="base.group_user,crm_bookme.group_bookme_manager"
+        )
 
     @users("bookme_other_host")
     def test_book_me_user_cannot_read_others_codes(self):
@@ -450,10 +511,15 @@ class TestSecretCodeAccessRpc(HttpCase, SecretCodeCase):
         self.authenticate("bookme_other_host", "bookme_other_host")
         for model, res_id in (("res.users", self.host.id), ("res.company", self.company.id)):
             with self.assertRaises(Exception) as caught, self.assertLogs("odoo.http", "WARNING"):
-                self.make_jsonrpc_request("/web/dataset/call_kw", {
-                    "model": model, "method": "read", "args": [[res_id], ["bookme_secret_code"]],
-                    "kwargs": {},
-                })
+                self.make_jsonrpc_request(
+                    "/web/dataset/call_kw",
+                    {
+                        "model": model,
+                        "method": "read",
+                        "args": [[res_id], ["bookme_secret_code"]],
+                        "kwargs": {},
+                    },
+                )
             self.assertIn("AccessError", str(caught.exception))
             self.assertNotIn("123456", str(caught.exception))
             self.assertNotIn(CODE, str(caught.exception))
@@ -466,18 +532,19 @@ class TestShareCode(SecretCodeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partners = cls.env["res.partner"].create([
-            {"name": "Regular One", "email": "one@example.com"},
-            {"name": "Regular Two", "email": "two@example.com"},
-        ])
+        cls.partners = cls.env["res.partner"].create(
+            [
+                {"name": "Regular One", "email": "one@example.com"},
+                {"name": "Regular Two", "email": "two@example.com"},
+            ]
+        )
 
     def share(self, user, partners):
         partners = partners.with_user(user)
         action = partners.action_bookme_share_code()
         composer = Form(self.env["mail.compose.message"].with_user(user).with_context(action["context"]))
         composer.save()._action_send_mail()
-        return self.env["mail.mail"].search([("model", "=", "res.partner"),
-                                             ("res_id", "in", partners.ids)])
+        return self.env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "in", partners.ids)])
 
     def test_share_personal_code_one_email_each(self):
         self.host.bookme_secret_code = "123456"
@@ -492,8 +559,12 @@ class TestShareCode(SecretCodeCase):
             self.assertIn(mail.recipient_ids.name, mail.body_html)
 
     def test_share_company_code_by_administrator(self):
-        admin = new_test_user(self.env, login="bookme_share_admin", email="boss@example.com",
-                              groups="base.group_user,crm_bookme.group_bookme_manager")
+        admin = new_test_user(
+            self.env,
+            login="bookme_share_admin",
+            email="boss@example.com",
+            groups="base.group_user,crm_bookme.group_bookme_manager",
+        )
         mails = self.share(admin, self.partners[0])
         self.assertEqual(len(mails), 1)
         self.assertIn(CODE, mails.body_html)
@@ -524,10 +595,14 @@ class TestCodeAttemptsAcrossWorkers(CommittedCase):
         suffix = self.new_suffix()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            host = env["res.users"].create({
-                "name": "Code Host", "login": f"bookme_code_{suffix}", "tz": "UTC",
-                "group_ids": [(4, env.ref("crm_bookme.group_bookme_user").id)],
-            })
+            host = env["res.users"].create(
+                {
+                    "name": "Code Host",
+                    "login": f"bookme_code_{suffix}",
+                    "tz": "UTC",
+                    "group_ids": [(4, env.ref("crm_bookme.group_bookme_user").id)],
+                }
+            )
             self.host_id = host.id
         self.address = f"203.0.113.{int(suffix[:2], 16) % 250}"
         self.addCleanup(self._cleanup)
@@ -538,9 +613,12 @@ class TestCodeAttemptsAcrossWorkers(CommittedCase):
             host = env["res.users"].browse(self.host_id)
             Attempt = env["bookme.code.attempt"]
             Attempt.search([("key", "in", Attempt._keys(host, self.address))]).unlink()
-            env["mail.activity"].search([
-                ("res_model", "=", "res.partner"), ("res_id", "=", host.partner_id.id),
-            ]).unlink()
+            env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", host.partner_id.id),
+                ]
+            ).unlink()
             host.write({"active": False})
 
     def _fail_in_worker(self, times, results, now):
@@ -563,8 +641,9 @@ class TestCodeAttemptsAcrossWorkers(CommittedCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             host = env["res.users"].browse(self.host_id)
             Attempt = env["bookme.code.attempt"]
-            self.assertEqual(Attempt._blocked_until(Attempt._keys(host, self.address), now=now),
-                             now + timedelta(minutes=5))
+            self.assertEqual(
+                Attempt._blocked_until(Attempt._keys(host, self.address), now=now), now + timedelta(minutes=5)
+            )
 
 
 @tagged("post_install", "-at_install")
@@ -574,11 +653,16 @@ class TestSecretCodeTour(HttpCase, SecretCodeCase):
     def test_secret_code_tour(self):
         today = datetime.now(timezone.utc).date()
         start = datetime.combine(today + timedelta(days=3), time(10, 0), timezone.utc)
-        self.env["calendar.event"].create({
-            "name": "Free for appointment", "user_id": self.host.id, "bookme_free": True,
-            "partner_ids": [(4, self.host.partner_id.id)],
-            "start": naive(start), "stop": naive(start + timedelta(hours=1)),
-        })
+        self.env["calendar.event"].create(
+            {
+                "name": "Free for appointment",
+                "user_id": self.host.id,
+                "bookme_free": True,
+                "partner_ids": [(4, self.host.partner_id.id)],
+                "start": naive(start),
+                "stop": naive(start + timedelta(hours=1)),
+            }
+        )
         self.start_tour("/book/hanne", "crm_bookme_secret_code", login=None)
         booking = self.env["bookme.booking"].search([("guest_email", "=", "cora.code@example.com")])
         self.assertEqual(len(booking), 1)

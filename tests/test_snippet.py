@@ -14,11 +14,17 @@ class TestEmbedding(HttpCase, BookmeCase):
             <div id="wrap"><section class="s_bookme" data-snippet="s_bookme" data-id="{self.etype.id}">
                 <div class="container"><div class="s_bookme_frame o_not_editable"/></div>
             </section></div></t></t>"""
-        self.env["website.page"].create({
-            "name": "Book with us", "url": "/book-with-us", "type": "qweb", "arch": arch,
-            "key": "crm_bookme.snippet_test_page", "website_id": website.id,
-            "is_published": True,
-        })
+        self.env["website.page"].create(
+            {
+                "name": "Book with us",
+                "url": "/book-with-us",
+                "type": "qweb",
+                "arch": arch,
+                "key": "crm_bookme.snippet_test_page",
+                "website_id": website.id,
+                "is_published": True,
+            }
+        )
         self.start_tour("/book-with-us", "crm_bookme_booking_snippet", login=None)
 
     def test_embed_route_and_frame_ancestors(self):
@@ -40,8 +46,9 @@ class TestEmbedding(HttpCase, BookmeCase):
             "crm_bookme.frame_ancestors", "https://partner.example.com"
         )
         embed = self.url_open("/book/hanne/consultation?embed=1")
-        self.assertEqual(embed.headers.get("Content-Security-Policy"),
-                         "frame-ancestors 'self' https://partner.example.com")
+        self.assertEqual(
+            embed.headers.get("Content-Security-Policy"), "frame-ancestors 'self' https://partner.example.com"
+        )
         page = self.url_open("/book/hanne/consultation")
         self.assertEqual(page.headers.get("Content-Security-Policy"), "frame-ancestors 'self'")
         self.assertIn('id="top"', page.text)

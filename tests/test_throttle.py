@@ -32,6 +32,10 @@ class TestThrottleKeys(TransactionCase):
         rows = self.Throttle.search([("key", "=like", "book:%")])
         self.assertEqual(
             {r.key: r.hits for r in rows},
-            {"book:2001:db8:1:2::/64": 4, "book:2001:db8:1:3::/64": 1,
-             "book:203.0.113.7": 4, "book:203.0.113.8": 1},
+            {
+                "book:2001:db8:1:2::/64": 4,
+                "book:2001:db8:1:3::/64": 1,
+                "book:203.0.113.7": 4,
+                "book:203.0.113.8": 1,
+            },
         )

@@ -15,11 +15,16 @@ class TestBookingTour(HttpCase, BookmeCase):
         days = [today + timedelta(days=n) for n in (3, 4)]
         for day in days:
             start = datetime.combine(day, time(10, 0), timezone.utc)
-            self.env["calendar.event"].create({
-                "name": "Free for appointment", "user_id": self.host.id, "bookme_free": True,
-                "partner_ids": [(4, self.host.partner_id.id)],
-                "start": naive(start), "stop": naive(start + timedelta(hours=1)),
-            })
+            self.env["calendar.event"].create(
+                {
+                    "name": "Free for appointment",
+                    "user_id": self.host.id,
+                    "bookme_free": True,
+                    "partner_ids": [(4, self.host.partner_id.id)],
+                    "start": naive(start),
+                    "stop": naive(start + timedelta(hours=1)),
+                }
+            )
         personal = self.host.bookme_personal_type_id
         first = datetime.combine(days[0], time(10, 0), timezone.utc)
         window = (first - timedelta(hours=1), first + timedelta(days=2))

@@ -91,13 +91,19 @@ class ZoomHandler(BaseHTTPRequestHandler):
                 self.fake.token_requests.append((auth, query))
             expected = "Basic " + base64.b64encode(f"{CLIENT}:{SECRET}".encode()).decode()
             if auth != expected:
-                self._answer(401, {"reason": "Invalid client_id or client_secret",
-                                   "error": "invalid_client"})
+                self._answer(401, {"reason": "Invalid client_id or client_secret", "error": "invalid_client"})
             elif query != {"grant_type": ["account_credentials"], "account_id": [ACCOUNT]}:
                 self._answer(400, {"reason": "Invalid request", "error": "invalid_request"})
             else:
-                self._answer(200, {"access_token": TOKEN, "token_type": "bearer",
-                                   "expires_in": 3599, "scope": "meeting:write:admin"})
+                self._answer(
+                    200,
+                    {
+                        "access_token": TOKEN,
+                        "token_type": "bearer",
+                        "expires_in": 3599,
+                        "scope": "meeting:write:admin",
+                    },
+                )
         elif url.path == "/v2/users/me/meetings":
             if not self._bearer_ok():
                 return
@@ -110,12 +116,18 @@ class ZoomHandler(BaseHTTPRequestHandler):
                 self.fake.next_id += 1
                 self.fake.created.append(payload)
                 self.fake.meetings[str(meeting_id)] = self.fake.join_url(meeting_id)
-            self._answer(201, {
-                "id": meeting_id, "uuid": f"uuid-{meeting_id}", "topic": payload.get("topic"),
-                "start_time": payload.get("start_time"), "duration": payload.get("duration"),
-                "join_url": self.fake.join_url(meeting_id),
-                "start_url": f"https://zoom.example/s/{meeting_id}?zak=host",
-            })
+            self._answer(
+                201,
+                {
+                    "id": meeting_id,
+                    "uuid": f"uuid-{meeting_id}",
+                    "topic": payload.get("topic"),
+                    "start_time": payload.get("start_time"),
+                    "duration": payload.get("duration"),
+                    "join_url": self.fake.join_url(meeting_id),
+                    "start_url": f"https://zoom.example/s/{meeting_id}?zak=host",
+                },
+            )
         else:
             self._answer(404, {"code": 404, "message": "Not found"})
 
@@ -148,13 +160,17 @@ class TestZoom(HttpCase, BookmeCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.zoom_type = cls.etype
-        cls.zoom_type.write({
-            "location_ids": [Command.create({"location_type": "online", "online_provider": "zoom"})],
-        })
+        cls.zoom_type.write(
+            {
+                "location_ids": [Command.create({"location_type": "online", "online_provider": "zoom"})],
+            }
+        )
         cls.zoom = cls.zoom_type.location_ids
-        cls.group_type.write({
-            "location_ids": [Command.create({"location_type": "online", "online_provider": "zoom"})],
-        })
+        cls.group_type.write(
+            {
+                "location_ids": [Command.create({"location_type": "online", "online_provider": "zoom"})],
+            }
+        )
         cls.group_zoom = cls.group_type.location_ids
 
     def setUp(self):
@@ -198,15 +214,22 @@ class TestZoom(HttpCase, BookmeCase):
             ICP.set_param(key, value)
 
     def guest_mails(self, booking):
-        return self.env["mail.mail"].search([
-            ("model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-            ("recipient_ids", "in", booking.partner_id.ids),
-        ], order="id")
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+                ("recipient_ids", "in", booking.partner_id.ids),
+            ],
+            order="id",
+        )
 
     def host_notices(self, booking):
-        activities = self.env["mail.activity"].search([
-            ("res_model", "=", "bookme.booking"), ("res_id", "=", booking.id),
-        ])
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "bookme.booking"),
+                ("res_id", "=", booking.id),
+            ]
+        )
         note = self.env.ref("mail.mt_note")
         messages = booking.message_ids.filtered(
             lambda m: m.subtype_id == note and m.message_type == "comment"
@@ -237,13 +260,16 @@ class TestZoom(HttpCase, BookmeCase):
         booking = self.book(self.zoom_type, MONDAY_9, location=self.zoom)
         self.assertEqual(booking.state, "confirmed")
         self.assertEqual(len(self.fake.created), 1)
-        self.assertEqual(self.fake.created[0], {
-            "topic": "Consultation – Gina Guest",
-            "type": 2,
-            "start_time": "2030-01-07T08:00:00Z",
-            "duration": 30,
-            "timezone": "UTC",
-        })
+        self.assertEqual(
+            self.fake.created[0],
+            {
+                "topic": "Consultation – Gina Guest",
+                "type": 2,
+                "start_time": "2030-01-07T08:00:00Z",
+                "duration": 30,
+                "timezone": "UTC",
+            },
+        )
         (auth, query) = self.fake.token_requests[0]
         self.assertTrue(auth.startswith("Basic "))
         self.assertEqual(query["account_id"], [ACCOUNT])
@@ -273,8 +299,14 @@ class TestZoom(HttpCase, BookmeCase):
         """Book as a website visitor, through the public JSON API."""
         res = self.url_open(
             "/book/api/v1/hanne/consultation/bookings",
-            data=json.dumps({"start": MONDAY_9.isoformat(), "name": "Pia Public",
-                             "email": "pia@example.com", "location_id": self.zoom.id}),
+            data=json.dumps(
+                {
+                    "start": MONDAY_9.isoformat(),
+                    "name": "Pia Public",
+                    "email": "pia@example.com",
+                    "location_id": self.zoom.id,
+                }
+            ),
             headers={"Content-Type": "application/json"},
         )
         self.assertEqual(res.status_code, 201, res.text)
@@ -284,8 +316,9 @@ class TestZoom(HttpCase, BookmeCase):
     def test_booking_through_public_api(self):
         booking = self.book_public()
         self.assertEqual(len(self.fake.created), 1)
-        self.assertEqual(booking.calendar_event_id.videocall_location,
-                         self.fake.join_url(self.fake.next_id - 1))
+        self.assertEqual(
+            booking.calendar_event_id.videocall_location, self.fake.join_url(self.fake.next_id - 1)
+        )
 
     def test_cancel_deletes_meeting(self):
         booking = self.book(self.zoom_type, MONDAY_9, location=self.zoom)
@@ -304,10 +337,12 @@ class TestZoom(HttpCase, BookmeCase):
         self.assert_no_notice(booking)
 
     def test_group_bookings_share_one_meeting(self):
-        first = self.book(self.group_type, MONDAY_9, location=self.group_zoom,
-                          email="g1@example.com", name="Guest One")
-        second = self.book(self.group_type, MONDAY_9, location=self.group_zoom,
-                           email="g2@example.com", name="Guest Two")
+        first = self.book(
+            self.group_type, MONDAY_9, location=self.group_zoom, email="g1@example.com", name="Guest One"
+        )
+        second = self.book(
+            self.group_type, MONDAY_9, location=self.group_zoom, email="g2@example.com", name="Guest Two"
+        )
         self.assertEqual(first.calendar_event_id, second.calendar_event_id)
         self.assertEqual(len(self.fake.created), 1, "one session, one meeting")
         self.assertEqual(self.fake.created[0]["topic"], "Workshop")
@@ -345,17 +380,19 @@ class TestZoom(HttpCase, BookmeCase):
     def test_rollback_deletes_orphan_meeting(self):
         """A booking whose transaction is rolled back leaves no meeting at Zoom."""
         kept = self.book(self.zoom_type, MONDAY_9, location=self.zoom)
-        cancelled = self.book(self.zoom_type, MONDAY_9 + timedelta(hours=1), location=self.zoom,
-                              email="other@example.com")
+        cancelled = self.book(
+            self.zoom_type, MONDAY_9 + timedelta(hours=1), location=self.zoom, email="other@example.com"
+        )
         cancelled_id = cancelled.calendar_event_id.bookme_zoom_meeting_id
         cancelled.action_bookme_cancel()
         orphans = self.env.cr.postrollback.data[ORPHANS_KEY]
-        self.assertEqual([meeting for _client, meeting in orphans],
-                         [kept.calendar_event_id.bookme_zoom_meeting_id],
-                         "a meeting deleted already is not deleted again")
+        self.assertEqual(
+            [meeting for _client, meeting in orphans],
+            [kept.calendar_event_id.bookme_zoom_meeting_id],
+            "a meeting deleted already is not deleted again",
+        )
         delete_orphans(list(orphans))  # what the rollback hook does
-        self.assertEqual(self.fake.deleted,
-                         [cancelled_id, kept.calendar_event_id.bookme_zoom_meeting_id])
+        self.assertEqual(self.fake.deleted, [cancelled_id, kept.calendar_event_id.bookme_zoom_meeting_id])
 
     # --- Zoom failing never breaks a booking -------------------------------------------------
 
@@ -395,8 +432,13 @@ class TestZoom(HttpCase, BookmeCase):
         booking = self.book(self.zoom_type, MONDAY_9, location=self.zoom)
         self.assert_booked_without_zoom(booking)
         self.assertFalse(self.fake.created)
-        self.assert_host_told(booking, "Zoom meeting not created", "HTTP 401",
-                              "Invalid client_id or client_secret", "credentials")
+        self.assert_host_told(
+            booking,
+            "Zoom meeting not created",
+            "HTTP 401",
+            "Invalid client_id or client_secret",
+            "credentials",
+        )
         _activities, messages = self.host_notices(booking)
         self.assertNotIn("wrong-one", str(messages.body))
 
@@ -414,8 +456,11 @@ class TestZoom(HttpCase, BookmeCase):
         booking._bookme_guest_cancel()
         self.assertEqual(booking.state, "cancelled")
         self.assertFalse(booking.calendar_event_id.active)
-        self.assertEqual(booking.calendar_event_id.bookme_zoom_meeting_id, meeting_id,
-                         "kept, so that the host knows which meeting to delete")
+        self.assertEqual(
+            booking.calendar_event_id.bookme_zoom_meeting_id,
+            meeting_id,
+            "kept, so that the host knows which meeting to delete",
+        )
         self.assert_host_told(booking, "Zoom meeting not deleted", meeting_id, "HTTP 500")
 
     def test_meeting_gone_at_zoom_counts_as_deleted(self):
@@ -437,8 +482,7 @@ class TestZoom(HttpCase, BookmeCase):
         self.assertEqual(ICP.get_param("crm_bookme.zoom_client_id"), "client-new")
         self.assertEqual(ICP.get_param("crm_bookme.zoom_client_secret"), "secret-new")
         fields = self.env["res.config.settings"]._fields
-        for name in ("bookme_zoom_account_id", "bookme_zoom_client_id",
-                     "bookme_zoom_client_secret"):
+        for name in ("bookme_zoom_account_id", "bookme_zoom_client_id", "bookme_zoom_client_secret"):
             self.assertEqual(fields[name].groups, "crm_bookme.group_bookme_manager")
 
     def test_zoom_defaults_are_zooms_own_addresses(self):

@@ -37,11 +37,23 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="bookme_chrome_")
         binary = shutil.which("chromium") or shutil.which("chromium-browser") or "google-chrome"
         self.proc = subprocess.Popen(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={self.profile}", f"--window-size={width},{height}",
-             f"--remote-debugging-port={self.port}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={self.profile}",
+                f"--window-size={width},{height}",
+                f"--remote-debugging-port={self.port}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(100):
             try:
@@ -96,8 +108,9 @@ def odoo_session(url, credentials):
     http = requests.Session()
     page = http.get(f"{base}/web/login", timeout=30).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    http.post(f"{base}/web/login", data={"login": login, "password": password,
-                                         "csrf_token": token}, timeout=30)
+    http.post(
+        f"{base}/web/login", data={"login": login, "password": password, "csrf_token": token}, timeout=30
+    )
     return base, http.cookies.get("session_id")
 
 
@@ -106,8 +119,12 @@ def main():
     parser.add_argument("url")
     parser.add_argument("out")
     parser.add_argument("--wait", default="body")
-    parser.add_argument("--click", action="append", default=[],
-                        help="selector to click, then wait for the next --wait (repeatable)")
+    parser.add_argument(
+        "--click",
+        action="append",
+        default=[],
+        help="selector to click, then wait for the next --wait (repeatable)",
+    )
     parser.add_argument("--login", help="LOGIN:PASSWORD to open back-office pages")
     parser.add_argument("--width", type=int, default=1200)
     parser.add_argument("--height", type=int, default=900)

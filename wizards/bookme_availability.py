@@ -16,21 +16,31 @@ class BookmeAvailability(models.TransientModel):
     _name = "bookme.availability"
     _description = "My Book Me availability"
 
-    user_id = fields.Many2one(
-        "res.users", required=True, readonly=True, default=lambda self: self.env.user
-    )
+    user_id = fields.Many2one("res.users", required=True, readonly=True, default=lambda self: self.env.user)
     tz = fields.Selection(related="user_id.tz", string="Time Zone")
     weekly_ids = fields.One2many(
-        "bookme.availability.weekly", "wizard_id", "Weekly Hours",
-        compute="_compute_lines", store=True, readonly=False,
+        "bookme.availability.weekly",
+        "wizard_id",
+        "Weekly Hours",
+        compute="_compute_lines",
+        store=True,
+        readonly=False,
     )
     date_ids = fields.One2many(
-        "bookme.availability.date", "wizard_id", "Date-specific Hours",
-        compute="_compute_lines", store=True, readonly=False,
+        "bookme.availability.date",
+        "wizard_id",
+        "Date-specific Hours",
+        compute="_compute_lines",
+        store=True,
+        readonly=False,
     )
     leave_ids = fields.One2many(
-        "bookme.availability.leave", "wizard_id", "Time Off",
-        compute="_compute_lines", store=True, readonly=False,
+        "bookme.availability.leave",
+        "wizard_id",
+        "Time Off",
+        compute="_compute_lines",
+        store=True,
+        readonly=False,
     )
 
     @api.model_create_multi
@@ -47,8 +57,11 @@ class BookmeAvailability(models.TransientModel):
     @api.model
     def _check_user(self, user_id):
         """A Book Me user opens their own availability; administrators anyone's."""
-        if not (self.env.su or user_id == self.env.uid
-                or self.env.user.has_group("crm_bookme.group_bookme_manager")):
+        if not (
+            self.env.su
+            or user_id == self.env.uid
+            or self.env.user.has_group("crm_bookme.group_bookme_manager")
+        ):
             raise AccessError(self.env._("You can only see and change your own availability."))
 
     @api.depends("user_id")
@@ -56,7 +69,8 @@ class BookmeAvailability(models.TransientModel):
     def _compute_display_name(self):
         for wizard in self:
             wizard.display_name = (
-                self.env._("My Availability") if wizard.user_id == self.env.user
+                self.env._("My Availability")
+                if wizard.user_id == self.env.user
                 else self.env._("Availability of %(name)s", name=wizard.user_id.name)
             )
 
@@ -70,8 +84,7 @@ class BookmeAvailability(models.TransientModel):
                 lambda a: not a.display_type and a.day_period != "lunch"
             ).sorted(lambda a: (int(a.dayofweek), a.hour_from))
             wizard.weekly_ids = [Command.clear()] + [
-                Command.create({"dayofweek": a.dayofweek, "hour_from": a.hour_from,
-                                "hour_to": a.hour_to})
+                Command.create({"dayofweek": a.dayofweek, "hour_from": a.hour_from, "hour_to": a.hour_to})
                 for a in attendances
             ]
             wizard.date_ids = [Command.clear()] + [
@@ -79,23 +92,34 @@ class BookmeAvailability(models.TransientModel):
                 for d in self._own_dates(user, today)
             ]
             wizard.leave_ids = [Command.clear()] + [
-                Command.create({"leave_id": lv.id, "name": lv.name, "date_from": lv.date_from,
-                                "date_to": lv.date_to})
+                Command.create(
+                    {"leave_id": lv.id, "name": lv.name, "date_from": lv.date_from, "date_to": lv.date_to}
+                )
                 for lv in self._own_leaves(user, now)
             ]
 
     @api.model
     def _own_dates(self, user, today):
-        return self.env["bookme.date.availability"].sudo().search(
-            [("user_id", "=", user.id), ("date", ">=", today)]
+        return (
+            self.env["bookme.date.availability"]
+            .sudo()
+            .search([("user_id", "=", user.id), ("date", ">=", today)])
         )
 
     @api.model
     def _own_leaves(self, user, now):
-        return self.env["resource.calendar.leaves"].sudo().search([
-            ("resource_id", "in", user.resource_ids.ids), ("date_to", ">=", now),
-            ("time_type", "=", "leave"),
-        ], order="date_from")
+        return (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search(
+                [
+                    ("resource_id", "in", user.resource_ids.ids),
+                    ("date_to", ">=", now),
+                    ("time_type", "=", "leave"),
+                ],
+                order="date_from",
+            )
+        )
 
     def action_save(self):
         self.ensure_one()
@@ -104,22 +128,25 @@ class BookmeAvailability(models.TransientModel):
         user = self.user_id.sudo()
         user._bookme_ensure_own_calendar()
         user.resource_calendar_id.attendance_ids = [Command.clear()] + [
-            Command.create({
-                "name": self.env._("Available"),
-                "dayofweek": line.dayofweek,
-                "hour_from": line.hour_from,
-                "hour_to": line.hour_to,
-                "day_period": "morning" if line.hour_from < 12 else "afternoon",
-            })
+            Command.create(
+                {
+                    "name": self.env._("Available"),
+                    "dayofweek": line.dayofweek,
+                    "hour_from": line.hour_from,
+                    "hour_to": line.hour_to,
+                    "day_period": "morning" if line.hour_from < 12 else "afternoon",
+                }
+            )
             for line in self.weekly_ids
         ]
         today = fields.Date.context_today(self)
         self._own_dates(user, today).unlink()
-        self.env["bookme.date.availability"].sudo().create([
-            {"user_id": user.id, "date": line.date, "hour_from": line.hour_from,
-             "hour_to": line.hour_to}
-            for line in self.date_ids
-        ])
+        self.env["bookme.date.availability"].sudo().create(
+            [
+                {"user_id": user.id, "date": line.date, "hour_from": line.hour_from, "hour_to": line.hour_to}
+                for line in self.date_ids
+            ]
+        )
         Leave = self.env["resource.calendar.leaves"].sudo()
         kept = Leave
         for line in self.leave_ids:
@@ -127,16 +154,19 @@ class BookmeAvailability(models.TransientModel):
             if line.leave_id:
                 leave = line.leave_id.sudo()
                 # Only this user's own time off: never a company holiday or a colleague's.
-                if (not leave.resource_id or leave.resource_id.user_id != user
-                        or leave.time_type != "leave"):
+                if not leave.resource_id or leave.resource_id.user_id != user or leave.time_type != "leave":
                     raise AccessError(self.env._("You can only change your own time off."))
                 leave.write(vals)
                 kept |= leave
             else:
                 kept |= Leave.create({**vals, "bookme_user_id": user.id})
         (self._own_leaves(user, fields.Datetime.now()) - kept).unlink()
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "type": "success",
-            "message": self.env._("Your availability is saved."),
-            "next": {"type": "ir.actions.act_window_close"},
-        }}
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Your availability is saved."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

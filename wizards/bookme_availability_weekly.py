@@ -3,8 +3,13 @@ from odoo import api, fields, models
 from ..models.bookme_date_availability import check_hours
 
 WEEKDAYS = [
-    ("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"),
-    ("4", "Friday"), ("5", "Saturday"), ("6", "Sunday"),
+    ("0", "Monday"),
+    ("1", "Tuesday"),
+    ("2", "Wednesday"),
+    ("3", "Thursday"),
+    ("4", "Friday"),
+    ("5", "Saturday"),
+    ("6", "Sunday"),
 ]
 
 

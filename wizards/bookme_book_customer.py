@@ -22,13 +22,15 @@ class BookmeBookCustomer(models.TransientModel):
     _slot_depends = ("event_type_id",)
 
     event_type_id = fields.Many2one(
-        "bookme.event.type", required=True,
+        "bookme.event.type",
+        required=True,
         default=lambda self: self._default_event_type(),
         help="Your own event types (a Book Me administrator may book any).",
     )
     user_id = fields.Many2one(related="event_type_id.user_id", string="Host")
     partner_id = fields.Many2one(
-        "res.partner", "Customer",
+        "res.partner",
+        "Customer",
         help="An existing contact; leave empty to create one from the name, email and phone.",
     )
     lead_id = fields.Many2one("crm.lead")
@@ -37,12 +39,18 @@ class BookmeBookCustomer(models.TransientModel):
     phone = fields.Char(compute="_compute_contact", store=True, readonly=False)
     note = fields.Text()
     location_id = fields.Many2one(
-        "bookme.location", compute="_compute_location_id", store=True,
-        readonly=False, domain="[('event_type_id', '=', event_type_id)]",
+        "bookme.location",
+        compute="_compute_location_id",
+        store=True,
+        readonly=False,
+        domain="[('event_type_id', '=', event_type_id)]",
     )
     has_locations = fields.Boolean(compute="_compute_location_id")
     start = fields.Datetime(
-        "Time", compute="_compute_start", store=True, readonly=False,
+        "Time",
+        compute="_compute_start",
+        store=True,
+        readonly=False,
         help="One of the host's free times that day.",
     )
 
@@ -50,8 +58,9 @@ class BookmeBookCustomer(models.TransientModel):
     def _default_event_type(self):
         """The user's first own type (the free-for-appointment type last)."""
         Type = self.env["bookme.event.type"]
-        return Type.search([("user_id", "=", self.env.uid)], limit=1,
-                           order="is_personal, sequence, id") or Type.search([], limit=1)
+        return Type.search(
+            [("user_id", "=", self.env.uid)], limit=1, order="is_personal, sequence, id"
+        ) or Type.search([], limit=1)
 
     @api.depends("partner_id", "lead_id")
     def _compute_contact(self):
@@ -118,13 +127,16 @@ class BookmeBookCustomer(models.TransientModel):
         if not self.partner_id and not name:
             raise UserError(self.env._("Choose the customer, or type the new contact's name."))
         if not (email or self.partner_id.email):
-            raise UserError(self.env._(
-                "An email address is needed: the customer gets the confirmation there."
-            ))
+            raise UserError(
+                self.env._("An email address is needed: the customer gets the confirmation there.")
+            )
         partner = self.partner_id or self.lead_id.partner_id or None
         with _as_user_error():
             booking = self.env["bookme.booking"]._bookme_create(
-                etype, as_utc(self.start), name or partner.name, email or partner.email,
+                etype,
+                as_utc(self.start),
+                name or partner.name,
+                email or partner.email,
                 phone=(self.phone or "").strip() or None,
                 note=self.note or None,
                 location=self.location_id or None,

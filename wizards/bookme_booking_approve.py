@@ -18,11 +18,18 @@ class BookmeBookingApprove(models.TransientModel):
     booking_id = fields.Many2one("bookme.booking", required=True, ondelete="cascade")
     requested_display = fields.Char(related="booking_id.start_display", string="Requested Time")
     user_id = fields.Many2one(
-        "res.users", "Staff Member", compute="_compute_user_id", store=True, readonly=False,
+        "res.users",
+        "Staff Member",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
         domain=[("bookme_enabled", "=", True), ("share", "=", False)],
     )
     new_start = fields.Datetime(
-        "New Time", compute="_compute_new_start", store=True, readonly=False,
+        "New Time",
+        compute="_compute_new_start",
+        store=True,
+        readonly=False,
         help="One of the staff member's free times that day.",
     )
     internal_note = fields.Text(help="Stays on the booking: the client never sees it.")
@@ -48,7 +55,9 @@ class BookmeBookingApprove(models.TransientModel):
         if not (self.booking_id and self.user_id):
             return None
         return self.booking_id.event_type_id, {
-            "exclude_booking": self.booking_id, "host": self.user_id, "host_decision": True,
+            "exclude_booking": self.booking_id,
+            "host": self.user_id,
+            "host_decision": True,
         }
 
     @api.depends("free_slots")

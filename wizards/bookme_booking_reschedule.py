@@ -18,7 +18,10 @@ class BookmeBookingReschedule(models.TransientModel):
     booking_id = fields.Many2one("bookme.booking", required=True, ondelete="cascade")
     current_display = fields.Char(related="booking_id.host_start_display", string="Now")
     new_start = fields.Datetime(
-        "New Time", compute="_compute_new_start", store=True, readonly=False,
+        "New Time",
+        compute="_compute_new_start",
+        store=True,
+        readonly=False,
         help="One of the host's free times that day.",
     )
     client_message = fields.Text("Message to the Client", help="Included in the email.")
@@ -52,8 +55,10 @@ class BookmeBookingReschedule(models.TransientModel):
             booking.client_message = self.client_message
         booking.action_bookme_reschedule(as_utc(self.new_start))
         host = booking.user_id
-        booking.message_post(body=self.env._(
-            "Rescheduled to %(when)s.",
-            when=format_datetime(self.env, booking.start, tz=host.tz or "UTC"),
-        ))
+        booking.message_post(
+            body=self.env._(
+                "Rescheduled to %(when)s.",
+                when=format_datetime(self.env, booking.start, tz=host.tz or "UTC"),
+            )
+        )
         return {"type": "ir.actions.act_window_close"}

@@ -56,8 +56,10 @@ class BookmeSlotChoiceMixin(models.AbstractModel):
             start, end = scheduler._window_from_dates(wiz.date, wiz.date, tz)
             zone = ZoneInfo(tz)
             wiz.free_slots = [
-                {"value": fields.Datetime.to_string(as_naive(slot.start)),
-                 "label": slot.start.astimezone(zone).strftime("%H:%M")}
+                {
+                    "value": fields.Datetime.to_string(as_naive(slot.start)),
+                    "label": slot.start.astimezone(zone).strftime("%H:%M"),
+                }
                 for slot in scheduler._slots(etype, start, end, **options)
             ]
 

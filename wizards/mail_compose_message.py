@@ -4,9 +4,19 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 # mail.mail fields that a per-recipient copy of a notification email must not take over.
-_MAIL_COPY_SKIP = {"id", "create_uid", "create_date", "write_uid", "write_date",
-                   "mail_message_id", "body_html", "recipient_ids", "state", "failure_type",
-                   "failure_reason"}
+_MAIL_COPY_SKIP = {
+    "id",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+    "mail_message_id",
+    "body_html",
+    "recipient_ids",
+    "state",
+    "failure_type",
+    "failure_reason",
+}
 
 
 class MailComposeMessage(models.TransientModel):
@@ -58,8 +68,7 @@ class MailComposeMessage(models.TransientModel):
         for composer in self:
             host = composer._bookme_host()
             composer.bookme_add_link = bool(
-                composer.bookme_link_available and host.bookme_email_default
-                and not composer.subtype_is_log
+                composer.bookme_link_available and host.bookme_email_default and not composer.subtype_is_log
             )
 
     @api.constrains("bookme_event_type_id")
@@ -84,8 +93,7 @@ class MailComposeMessage(models.TransientModel):
         self.ensure_one()
         host = self._bookme_host()
         return bool(
-            self.bookme_add_link and host.bookme_enabled and host.bookme_slug
-            and not self.subtype_is_log
+            self.bookme_add_link and host.bookme_enabled and host.bookme_slug and not self.subtype_is_log
         )
 
     def _bookme_plain_url(self):
@@ -168,9 +176,7 @@ class MailComposeMessage(models.TransientModel):
             MailComposeMessage, self.with_context(mail_notify_force_send=False)
         )._action_send_mail_comment(res_ids)
         mails = self._bookme_personalize_notification_mails(messages)
-        limit = int(
-            self.env["ir.config_parameter"].sudo().get_param("mail.mail.force.send.limit", 100)
-        )
+        limit = int(self.env["ir.config_parameter"].sudo().get_param("mail.mail.force.send.limit", 100))
         if send_now and mails and len(mails) < limit:
             mails.send_after_commit()
         return messages
@@ -199,29 +205,41 @@ class MailComposeMessage(models.TransientModel):
                 result |= self._bookme_split_mail(
                     mail, partners, self._bookme_personalize(body, partner, record)
                 )
-            mail.write({
-                "recipient_ids": [Command.set(first.ids)],
-                "body_html": self._bookme_personalize(body, first_partner, record)
-                if first_partner else body,
-            })
+            mail.write(
+                {
+                    "recipient_ids": [Command.set(first.ids)],
+                    "body_html": self._bookme_personalize(body, first_partner, record)
+                    if first_partner
+                    else body,
+                }
+            )
         return result
 
     def _bookme_split_mail(self, mail, partners, body):
         """A copy of notification email ``mail`` for ``partners`` only, with ``body``; their
         notifications follow them."""
         names = [
-            name for name, field in mail._fields.items()
-            if field.store and not field.inherited and not field.compute
-            and field.type != "one2many" and name not in _MAIL_COPY_SKIP
+            name
+            for name, field in mail._fields.items()
+            if field.store
+            and not field.inherited
+            and not field.compute
+            and field.type != "one2many"
+            and name not in _MAIL_COPY_SKIP
         ]
         values = mail._convert_to_write({name: mail[name] for name in names})
-        values.update({
-            "mail_message_id": mail.mail_message_id.id,
-            "body_html": body,
-            "recipient_ids": [Command.set(partners.ids)],
-        })
+        values.update(
+            {
+                "mail_message_id": mail.mail_message_id.id,
+                "body_html": body,
+                "recipient_ids": [Command.set(partners.ids)],
+            }
+        )
         new_mail = self.env["mail.mail"].sudo().create(values)
-        self.env["mail.notification"].sudo().search([
-            ("mail_mail_id", "=", mail.id), ("res_partner_id", "in", partners.ids),
-        ]).mail_mail_id = new_mail
+        self.env["mail.notification"].sudo().search(
+            [
+                ("mail_mail_id", "=", mail.id),
+                ("res_partner_id", "in", partners.ids),
+            ]
+        ).mail_mail_id = new_mail
         return new_mail

@@ -13,12 +13,17 @@ UTC = timezone.utc
 T0 = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
 
 
-def booking(id, partner=1, etype=10, host=100, start=T0, minutes=60, state="confirmed",
-            checkin=None):
+def booking(id, partner=1, etype=10, host=100, start=T0, minutes=60, state="confirmed", checkin=None):
     return au.Booking(
-        id=id, partner_id=partner, event_type_id=etype, host_id=host, start=start,
-        stop=start + timedelta(minutes=minutes), state=state,
-        checked_in=checkin is not None, checkin_date=checkin,
+        id=id,
+        partner_id=partner,
+        event_type_id=etype,
+        host_id=host,
+        start=start,
+        stop=start + timedelta(minutes=minutes),
+        state=state,
+        checked_in=checkin is not None,
+        checkin_date=checkin,
     )
 
 
@@ -32,28 +37,36 @@ def rule(trigger, id=1, **kw):
 
 # --- Rules ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("delay,unit,expected", [
-    (0, "minutes", timedelta(0)),
-    (45, "minutes", timedelta(minutes=45)),
-    (3, "hours", timedelta(hours=3)),
-    (2, "days", timedelta(days=2)),
-])
+
+@pytest.mark.parametrize(
+    "delay,unit,expected",
+    [
+        (0, "minutes", timedelta(0)),
+        (45, "minutes", timedelta(minutes=45)),
+        (3, "hours", timedelta(hours=3)),
+        (2, "days", timedelta(days=2)),
+    ],
+)
 def test_delay_units(delay, unit, expected):
     assert au.delay_of(rule("booked", delay=delay, delay_unit=unit)) == expected
 
 
 def test_absence_delay_is_its_days():
-    assert au.delay_of(rule("last_checkin_days_ago", days=60, delay=5, delay_unit="hours")) \
-        == timedelta(days=60)
+    assert au.delay_of(rule("last_checkin_days_ago", days=60, delay=5, delay_unit="hours")) == timedelta(
+        days=60
+    )
 
 
-@pytest.mark.parametrize("kw", [
-    {"trigger": "nope"},
-    {"trigger": "booked", "delay_unit": "weeks"},
-    {"trigger": "booked", "delay": -1},
-    {"trigger": "nth_checkin", "nth": 7},
-    {"trigger": "last_checkin_days_ago", "days": 0},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"trigger": "nope"},
+        {"trigger": "booked", "delay_unit": "weeks"},
+        {"trigger": "booked", "delay": -1},
+        {"trigger": "nth_checkin", "nth": 7},
+        {"trigger": "last_checkin_days_ago", "days": 0},
+    ],
+)
 def test_invalid_rules(kw):
     with pytest.raises(ValueError):
         au.Rule(id=1, **kw)
@@ -70,9 +83,13 @@ def test_applies_to_types_and_host():
 
 # --- Event triggers -------------------------------------------------------------------------
 
+
 def test_booked_due_after_delay_only_for_selected_types():
-    rules = [rule("booked", id=1, delay=2, delay_unit="hours", types={10}),
-             rule("booked", id=2, types={11}), rule("cancelled", id=3)]
+    rules = [
+        rule("booked", id=1, delay=2, delay_unit="hours", types={10}),
+        rule("booked", id=2, types={11}),
+        rule("cancelled", id=3),
+    ]
     at = T0 - timedelta(days=3)
     found = au.on_booked(rules, booking(7, etype=10), at)
     assert found == [au.Occasion(1, 7, 1, "booked:7", at + timedelta(hours=2))]
@@ -105,8 +122,16 @@ def test_once_per_client_key_is_the_client():
 
 def checkins(n, partner=1, etype=10, first=T0):
     """``n`` checked-in bookings of one client, a week apart."""
-    return [booking(i + 1, partner=partner, etype=etype, start=first + timedelta(weeks=i),
-                    checkin=first + timedelta(weeks=i, minutes=5)) for i in range(n)]
+    return [
+        booking(
+            i + 1,
+            partner=partner,
+            etype=etype,
+            start=first + timedelta(weeks=i),
+            checkin=first + timedelta(weeks=i, minutes=5),
+        )
+        for i in range(n)
+    ]
 
 
 def test_first_checkin_fires_on_the_first_only():
@@ -128,8 +153,12 @@ def test_nth_checkin_fires_on_the_xth_exactly():
 
 def test_checkin_counts_only_the_rules_types():
     yoga = checkins(4, etype=10)
-    other = [booking(100 + i, etype=11, start=T0 + timedelta(days=i, hours=3),
-                     checkin=T0 + timedelta(days=i, hours=3)) for i in range(6)]
+    other = [
+        booking(
+            100 + i, etype=11, start=T0 + timedelta(days=i, hours=3), checkin=T0 + timedelta(days=i, hours=3)
+        )
+        for i in range(6)
+    ]
     history = yoga + other
     rules = [rule("nth_checkin", nth=5, types={10})]
     assert au.on_checkin(rules, yoga[3], history) == []
@@ -157,16 +186,19 @@ def test_nth_fires_once_whatever_the_order_of_recording(order, nth):
 
 # --- Time triggers --------------------------------------------------------------------------
 
+
 def test_session_start_and_end_with_delay():
     b = booking(1, start=T0, minutes=60)
     start = rule("session_start", id=1, delay=15, delay_unit="minutes")
     end = rule("session_end", id=2, delay=1, delay_unit="days")
     assert au.session_occasions(start, [b], T0, T0 + timedelta(minutes=14)) == []
-    assert [o.due_at for o in au.session_occasions(start, [b], T0, T0 + timedelta(minutes=15))] \
-        == [T0 + timedelta(minutes=15)]
+    assert [o.due_at for o in au.session_occasions(start, [b], T0, T0 + timedelta(minutes=15))] == [
+        T0 + timedelta(minutes=15)
+    ]
     assert au.session_occasions(end, [b], T0, T0 + timedelta(days=1)) == []
-    assert [o.key for o in au.session_occasions(end, [b], T0, T0 + timedelta(days=1, hours=1))] \
-        == ["session_end:1"]
+    assert [o.key for o in au.session_occasions(end, [b], T0, T0 + timedelta(days=1, hours=1))] == [
+        "session_end:1"
+    ]
 
 
 @pytest.mark.parametrize("state", ["cancelled", "declined", "requested"])
@@ -180,18 +212,21 @@ def test_session_rules_never_reach_back_before_the_rule_was_armed():
     old = booking(1, start=T0 - timedelta(days=30))
     new = booking(2, start=T0 + timedelta(hours=1))
     r = rule("session_start", armed_at=T0)
-    assert [o.booking_id for o in au.session_occasions(r, [old, new], None, T0 + timedelta(days=1))] \
-        == [2]
+    assert [o.booking_id for o in au.session_occasions(r, [old, new], None, T0 + timedelta(days=1))] == [2]
 
 
 def test_session_window():
     r = rule("session_end", delay=2, delay_unit="hours", armed_at=T0)
     assert au.session_window(r, None, T0 + timedelta(hours=5)) == (
-        T0 - timedelta(hours=2), T0 + timedelta(hours=3))
+        T0 - timedelta(hours=2),
+        T0 + timedelta(hours=3),
+    )
 
 
-@given(st.lists(st.integers(min_value=0, max_value=2000), min_size=1, max_size=8),
-       st.lists(st.integers(min_value=0, max_value=3000), max_size=6))
+@given(
+    st.lists(st.integers(min_value=0, max_value=2000), min_size=1, max_size=8),
+    st.lists(st.integers(min_value=0, max_value=3000), max_size=6),
+)
 def test_scans_in_pieces_find_each_session_once(offsets, cuts):
     """However the cron's runs cut time, each session occasion is found exactly once."""
     bookings = [booking(i + 1, start=T0 + timedelta(minutes=o)) for i, o in enumerate(offsets)]
@@ -218,31 +253,35 @@ def test_absence_fires_x_days_after_the_last_checkin():
 
 def test_absence_not_if_the_client_came_back():
     """30 days after the first check-in the client had checked in again: not absent."""
-    bookings = [booking(1, checkin=T0), booking(2, start=T0 + timedelta(days=20),
-                                                  checkin=T0 + timedelta(days=20))]
+    bookings = [
+        booking(1, checkin=T0),
+        booking(2, start=T0 + timedelta(days=20), checkin=T0 + timedelta(days=20)),
+    ]
     r = rule("last_checkin_days_ago", days=30)
     assert au.absence_occasions(r, bookings, T0, T0 + timedelta(days=31)) == []
 
 
 def test_absence_counts_only_the_rules_types():
-    bookings = [booking(1, etype=10, checkin=T0),
-                booking(2, etype=11, start=T0 + timedelta(days=20), checkin=T0 + timedelta(days=20))]
+    bookings = [
+        booking(1, etype=10, checkin=T0),
+        booking(2, etype=11, start=T0 + timedelta(days=20), checkin=T0 + timedelta(days=20)),
+    ]
     r = rule("last_checkin_days_ago", days=30, types={10})
-    assert [o.booking_id for o in au.absence_occasions(r, bookings, T0, T0 + timedelta(days=31))] \
-        == [1]
+    assert [o.booking_id for o in au.absence_occasions(r, bookings, T0, T0 + timedelta(days=31))] == [1]
 
 
 def test_absence_ignores_cancelled_and_unchecked_bookings():
-    bookings = [booking(1, checkin=T0),
-                booking(2, start=T0 + timedelta(days=3), checkin=T0 + timedelta(days=3),
-                        state="cancelled"),
-                booking(3, start=T0 + timedelta(days=4))]
+    bookings = [
+        booking(1, checkin=T0),
+        booking(2, start=T0 + timedelta(days=3), checkin=T0 + timedelta(days=3), state="cancelled"),
+        booking(3, start=T0 + timedelta(days=4)),
+    ]
     r = rule("last_checkin_days_ago", days=30)
-    assert [o.booking_id for o in au.absence_occasions(r, bookings, T0, T0 + timedelta(days=31))] \
-        == [1]
+    assert [o.booking_id for o in au.absence_occasions(r, bookings, T0, T0 + timedelta(days=31))] == [1]
 
 
 # --- At execution time ----------------------------------------------------------------------
+
 
 def test_still_valid():
     held = booking(1, checkin=T0)
@@ -272,9 +311,12 @@ def test_bounded_retries():
 
 
 def test_session_wakeups():
-    rules = [rule("session_start", id=1, delay=0), rule("session_end", id=2, delay=1,
-                                                       delay_unit="hours"),
-             rule("booked", id=3), rule("session_end", id=4, types={99})]
+    rules = [
+        rule("session_start", id=1, delay=0),
+        rule("session_end", id=2, delay=1, delay_unit="hours"),
+        rule("booked", id=3),
+        rule("session_end", id=4, types={99}),
+    ]
     b = booking(1, start=T0, minutes=30)
     assert au.session_wakeups(rules, b) == [T0, T0 + timedelta(minutes=90)]
     assert au.session_wakeups(rules, booking(1, state="cancelled")) == []

@@ -301,8 +301,15 @@ def test_rules_step_defaults_to_duration():
 
 def test_for_host_drops_notice_and_horizon_but_not_the_past_or_busy_time():
     now = utc(2026, 3, 2, 9, 20)
-    guest = Rules(duration=30, min_notice=24 * 60, notice_next_day=True,
-                  date_range_mode="rolling", rolling_days=1, buffer_after=15, daily_limit=2)
+    guest = Rules(
+        duration=30,
+        min_notice=24 * 60,
+        notice_next_day=True,
+        date_range_mode="rolling",
+        rolling_days=1,
+        buffer_after=15,
+        daily_limit=2,
+    )
     host = for_host(guest)
     assert (host.min_notice, host.notice_next_day, host.date_range_mode) == (0, False, "indefinite")
     assert (host.buffer_after, host.daily_limit, host.duration) == (15, 2, 30)
