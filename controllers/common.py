@@ -8,6 +8,7 @@ field at fault, and nothing has been written yet.
 import re
 from zoneinfo import ZoneInfo
 
+from odoo.fields import Domain
 from odoo.http import request
 from odoo.tools import consteq, email_normalize
 from odoo.tools.misc import hmac
@@ -123,23 +124,16 @@ def find_host(host_slug):
 
 def find_type(host, type_slug):
     validation.slug(type_slug)
+    Type = request.env["bookme.event.type"].sudo()
     if type_slug == "free":
         etype = host.bookme_personal_type_id
     else:
-        etype = (
-            request.env["bookme.event.type"]
-            .sudo()
-            .search(
-                [
-                    ("user_id", "=", host.id),
-                    ("slug", "=", type_slug),
-                    ("is_personal", "=", False),
-                    ("is_published", "=", True),
-                ],
-                limit=1,
-            )
+        etype = Type.search(
+            Type._bookme_public_domain()
+            & Domain([("user_id", "=", host.id), ("slug", "=", type_slug), ("is_personal", "=", False)]),
+            limit=1,
         )
-    if not etype or not etype.active:
+    if not etype or not etype._bookme_is_public():
         raise bad("not_found", request.env._("This booking page does not exist."), status=404)
     return etype
 

@@ -1,4 +1,5 @@
 from odoo import http
+from odoo.fields import Domain
 from odoo.http import request
 
 from ..exceptions import BookmeError
@@ -75,16 +76,9 @@ class BookmePages(http.Controller):
         redirect = self._host_lang_redirect(host)
         if redirect:
             return redirect
-        types = (
-            request.env["bookme.event.type"]
-            .sudo()
-            .search(
-                [
-                    ("user_id", "=", host.id),
-                    ("is_personal", "=", False),
-                    ("is_published", "=", True),
-                ]
-            )
+        Type = request.env["bookme.event.type"].sudo()
+        types = Type.search(
+            Type._bookme_public_domain() & Domain([("user_id", "=", host.id), ("is_personal", "=", False)])
         )
         return self._render(
             "crm_bookme.host_page",
@@ -107,7 +101,7 @@ class BookmePages(http.Controller):
             raise request.not_found()
         etype = request.env["bookme.event.type"].sudo().browse(type_id).exists()
         host = etype.user_id
-        if not (etype and etype.active and etype.is_published and host.bookme_enabled and host.bookme_slug):
+        if not (etype and etype._bookme_is_public() and host.bookme_slug):
             raise request.not_found()
         path = f"/book/{host.bookme_slug}"
         if not etype.is_personal:

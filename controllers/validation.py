@@ -24,6 +24,7 @@ import pytz
 from odoo.http import request
 
 from ..exceptions import BookmeError
+from ..models.utils import SLUG_RE
 
 MIN_YEAR = 1901  # years outside 1900 < year < 2200 are refused: no booking lives there,
 MAX_YEAR = 2199  # and Python's datetime overflows near year 1 and 9999
@@ -32,7 +33,6 @@ DEFAULT_WINDOW_DAYS = 31
 MAX_BODY = 64 * 1024  # bytes of a JSON request body
 MAX_ID = 2**31 - 1  # PostgreSQL integer
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # as res.users / bookme.event.type
 MAX_SLUG = 64
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")  # secrets.token_urlsafe
 FORM_TOKEN_RE = re.compile(r"^[0-9a-z]{16,128}$")  # HMAC hex digest / Odoo's session CSRF token

@@ -1,7 +1,10 @@
+# The booking, then its notifications: the other booking files extend _bookme_notify.
+from . import bookme_booking, bookme_booking_notify  # isort: skip
+
+# isort: split
 from . import (
     bookme_automation,
     bookme_automation_log,
-    bookme_booking,
     bookme_booking_approval,
     bookme_booking_automation,
     bookme_booking_checkin,

@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..engine import automations as au
-from .bookme_scheduler import as_naive, as_utc
+from .utils import as_naive, as_utc
 
 TRIGGERS = [
     ("booked", "Client books a session"),

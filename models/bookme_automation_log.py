@@ -8,7 +8,7 @@ from odoo.tools import SQL
 
 from ..engine import automations as au
 from .bookme_automation import TRIGGERS
-from .bookme_scheduler import as_naive, as_utc
+from .utils import as_naive, as_utc
 
 _logger = logging.getLogger(__name__)
 

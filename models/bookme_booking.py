@@ -1,23 +1,18 @@
-import logging
 import secrets
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
-
-import icalendar
-import psycopg2
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, format_datetime, plaintext2html
 
 from .. import engine
+from ..engine.ics import booking_ics
 from ..exceptions import BookmeError
 from .bookme_location import is_web_url
-from .bookme_notify import force_inbox
-from .bookme_scheduler import ACTIVE_STATES, as_naive, as_utc
+from .utils import ACTIVE_STATES, as_naive, as_utc
 
-_logger = logging.getLogger(__name__)
 UTC = timezone.utc
 
 # Only the booking path (lock, engine re-check, calendar event, emails) changes these: it
@@ -419,51 +414,19 @@ class BookmeBooking(models.Model):
         delete the meeting they created. Never raises."""
         self.ensure_one()
 
-    def _bookme_link_lead(self):
-        mode = self.env["ir.config_parameter"].sudo().get_param("crm_bookme.lead_mode", "link")
-        if mode == "off":
-            return
-        # Book Me's own host email announces the booking: no second "lead assigned" email.
-        Lead = (
-            self.env["crm.lead"]
-            .sudo()
-            .with_context(mail_auto_subscribe_no_notify=True, mail_create_nosubscribe=True)
-        )
-        for booking in self.filtered(lambda b: not b.lead_id):
-            lead = mode == "link" and Lead.search(
-                [
-                    ("partner_id", "=", booking.partner_id.id),
-                    ("active", "=", True),
-                    ("won_status", "=", "pending"),
-                ],
-                limit=1,
-                order="id desc",
-            )
-            if not lead:
-                lead = Lead.create(
-                    {
-                        "name": self.env._(
-                            "%(type)s with %(name)s",
-                            type=booking.event_type_id.name,
-                            name=booking.partner_id.name,
-                        ),
-                        "partner_id": booking.partner_id.id,
-                        "user_id": booking.user_id.id,
-                        "email_from": booking.guest_email or booking.partner_id.email,
-                        "phone": booking.guest_phone or booking.partner_id.phone,
-                        "description": plaintext2html(booking.note) if booking.note else False,
-                    }
-                )
-            booking.lead_id = lead
-            if booking.calendar_event_id and not booking.calendar_event_id.opportunity_id:
-                booking.calendar_event_id.opportunity_id = lead
-
     # --- Guest actions -------------------------------------------------------------------------
+
+    def _bookme_before_deadline(self):
+        """The cancellation deadline, the one rule for the guest's cancel and reschedule:
+        whether it has not passed yet (:func:`engine.can_cancel`)."""
+        self.ensure_one()
+        return engine.can_cancel(
+            as_utc(self.start), self.env["bookme.scheduler"]._now(), self.event_type_id.cancel_deadline
+        )
 
     def _bookme_check_deadline(self):
         self.ensure_one()
-        now = self.env["bookme.scheduler"]._now()
-        if not engine.can_cancel(as_utc(self.start), now, self.event_type_id.cancel_deadline):
+        if not self._bookme_before_deadline():
             raise BookmeError(
                 "deadline_passed",
                 self.env._(
@@ -550,7 +513,7 @@ class BookmeBooking(models.Model):
         booking._bookme_check_active()
         booking._bookme_check_deadline()
         etype = booking.event_type_id
-        if not (etype.active and etype.is_published and booking.user_id.bookme_enabled):
+        if not etype._bookme_is_public():
             raise BookmeError(
                 "slot_unavailable",
                 self.env._(
@@ -605,208 +568,19 @@ class BookmeBooking(models.Model):
         booking._bookme_notify("rescheduled", old_display=old_display, old_host_display=old_host_display)
         return True
 
-    # --- Notifications ---------------------------------------------------------------------
-
-    def _bookme_notify(self, what, **ctx):
-        """Email the guest and the host, and drop a notice in the host's Odoo inbox, once
-        the transaction has committed (a template that fails then cannot undo the change;
-        the host is told instead). ``ctx`` values must be plain (strings, numbers)."""
-        self._bookme_after_commit("_bookme_notify_now", what, **ctx)
-
-    def _bookme_notify_now(self, what, **ctx):
-        """What :meth:`_bookme_notify` queues: the emails and the inbox notice."""
-        templates = {
-            "created": ("mail_template_booking_guest_confirmed", "mail_template_booking_host_new"),
-            "requested": ("mail_template_booking_guest_requested", "mail_template_booking_host_new"),
-            "cancelled": ("mail_template_booking_guest_cancelled", "mail_template_booking_host_cancelled"),
-            "rescheduled": (
-                "mail_template_booking_guest_rescheduled",
-                "mail_template_booking_host_rescheduled",
-            ),
-        }
-        for booking in self.sudo():
-            key = "requested" if what == "created" and booking.state == "requested" else what
-            guest_xmlid, host_xmlid = templates[key]
-            # A request is not an appointment yet: no calendar file until it is approved.
-            attachment = booking._bookme_ics_attachment() if key != "requested" else None
-            booking.with_context(**ctx)._bookme_send_template(guest_xmlid, attachment)
-            booking.with_context(**ctx)._bookme_send_template(host_xmlid, attachment)
-            booking._bookme_inbox_notice(key)
-
-    def _bookme_send_template(self, xmlid, attachment=None, ics=False):
-        """Queue the email of template ``xmlid`` (with the booking's .ics file if
-        ``attachment`` is one or ``ics`` is set). A template that fails to render (an
-        edited template with an error) is logged and the host told; the booking stands.
-
-        Called inside a booking transaction, the email is written after the commit
-        (with the context of the call), when outside calls have given the event its
-        meeting link: an .ics given then is made again at that time."""
-        self.ensure_one()
-        if not self.env.context.get("bookme_after_commit"):
-            if attachment:
-                attachment.sudo().unlink()
-            self._bookme_after_commit("_bookme_send_template", xmlid, ics=bool(attachment or ics))
-            return
-        template = self.env.ref(f"crm_bookme.{xmlid}", raise_if_not_found=False)
-        if not template:
-            return
-        if ics and not attachment:
-            attachment = self._bookme_ics_attachment()
-        guest = "_guest_" in xmlid
-        render_ctx = {}
-        if not guest:
-            # The host reads times in the host's language and zone (the details table and
-            # "it was ..." of a move), the guest in the guest's.
-            render_ctx["bookme_for_host"] = True
-            if "old_host_display" in self.env.context:
-                render_ctx["old_display"] = self.env.context["old_host_display"]
-        email_values = {"attachment_ids": [Command.link(attachment.id)]} if attachment else None
-        try:
-            with self.env.cr.savepoint():
-                template.sudo().with_context(**render_ctx).send_mail(self.id, email_values=email_values)
-        except psycopg2.errors.SerializationFailure:
-            raise
-        except Exception as exc:  # a broken template must never lose a booking
-            _logger.exception("Book Me: email template %s failed for booking %s", xmlid, self.id)
-            self._bookme_mail_failed(template, exc, guest=guest)
-            return
-        if guest and self.guest_mail_failed:
-            self.sudo().guest_mail_failed = False
-
-    def _bookme_mail_failed(self, template, error, guest=False):
-        """Tell the host (chatter note and to-do, in the host's language) that an email of
-        this booking could not be prepared."""
-        booking = self.sudo().with_context(lang=self.user_id.lang or self.env.lang)
-        if guest:
-            booking.guest_mail_failed = True
-        summary = booking.env._("Book Me email not sent")
-        body = booking.env._(
-            'The email "%(template)s" of this booking could not be prepared (%(error)s). '
-            "The booking is saved all the same; have the template fixed in Settings > "
-            "Technical > Email Templates.",
-            template=template.name,
-            error=str(error)[:300] or type(error).__name__,
-        )
-        if guest:
-            body = booking.env._(
-                "%(problem)s %(guest)s was not emailed: let them know yourself.",
-                problem=body,
-                guest=booking.partner_id.name,
-            )
-        booking.message_post(
-            body=body,
-            subject=summary,
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-            author_id=booking.env.ref("base.partner_root").id,
-        )
-        booking.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=summary,
-            note=body,
-            user_id=booking.user_id.id,
-        )
-
-    def _bookme_inbox_notice(self, what):
-        """The notice in the host's Odoo inbox, in the host's language and time zone."""
-        self.ensure_one()
-        booking = self.with_context(lang=self.user_id.lang or self.env.lang)
-        name = booking.display_name
-        subjects = {
-            "created": booking.env._("New booking: %(name)s", name=name),
-            "requested": booking.env._("Booking request: %(name)s", name=name),
-            "cancelled": booking.env._("Booking cancelled: %(name)s", name=name),
-            "rescheduled": booking.env._("Booking moved: %(name)s", name=name),
-        }
-        start = format_datetime(booking.env, booking.start, tz=booking.user_id.tz or "UTC")
-        body = booking.env._("%(subject)s — %(start)s", subject=subjects[what], start=start)
-        record = booking.calendar_event_id or booking
-        record.sudo().with_context(bookme_inbox_only=True).message_notify(
-            partner_ids=booking.user_id.partner_id.ids,
-            author_id=booking.partner_id.id,
-            subject=subjects[what],
-            body=body,
-        )
-
-    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
-        recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
-        return force_inbox(self.env, recipients)
-
-    def _bookme_send_guest_mail_now(self):
-        """Try to deliver this booking's queued emails right away.
-
-        Returns False when the outgoing mail server is missing or failing; the emails then
-        stay queued (the mail cron retries them) and the booking is kept either way.
-        """
-        mails = (
-            self.env["mail.mail"]
-            .sudo()
-            .search(
-                [
-                    ("model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("state", "=", "outgoing"),
-                ]
-            )
-        )
-        if not mails:
-            return True
-        try:
-            with self.env.cr.savepoint():
-                mails.send(raise_exception=True)
-        except Exception as exc:
-            _logger.warning("Book Me: confirmation email not sent now, left queued: %s", exc)
-            return False
-        return True
-
-    def _bookme_guest_mail_pending(self):
-        """Whether the guest's last email did not go out: it is still waiting in the queue
-        (the mail server was missing or failing when we tried to send it right away), or
-        it could not be prepared at all (its template failed)."""
-        self.ensure_one()
-        return self.sudo().guest_mail_failed or bool(
-            self.env["mail.mail"]
-            .sudo()
-            .search_count(
-                [
-                    ("model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("recipient_ids", "in", self.partner_id.ids),
-                    ("state", "in", ("outgoing", "exception")),
-                ]
-            )
-        )
-
     # --- Calendar file -------------------------------------------------------------------
 
     def _bookme_ics(self):
-        """The booking as an iCalendar file (bytes): CONFIRMED, TENTATIVE or CANCELLED."""
+        """The booking as an iCalendar file (bytes): CONFIRMED, TENTATIVE or CANCELLED
+        (built by :func:`crm_bookme.engine.ics.booking_ics`)."""
         self.ensure_one()
         booking = self.sudo()
-        cal = icalendar.Calendar()
-        cal.add("prodid", "-//Book Me//crm_bookme//EN")
-        cal.add("version", "2.0")
-        cancelled = booking.state in ("cancelled", "declined")
-        cal.add("method", "CANCEL" if cancelled else "PUBLISH")
-        event = icalendar.Event()
-        event.add("uid", f"bookme-{booking.id}-{booking.access_token[:16]}@crm_bookme")
-        event.add("dtstamp", as_utc(fields.Datetime.now()))
-        event.add("dtstart", as_utc(booking.start))
-        event.add("dtend", as_utc(booking.stop))
         # What the guest sees names them as they typed it, never a stored contact's name
         # (an anonymous booker may have typed someone else's address).
         guest = booking.guest_name or booking.partner_id.name
-        event.add("summary", " – ".join(filter(None, [booking.event_type_id.name, guest])))
-        event.add("sequence", int(booking.write_date.timestamp()) if booking.write_date else 0)
-        event.add(
-            "status",
-            "CANCELLED" if cancelled else "TENTATIVE" if booking.state == "requested" else "CONFIRMED",
-        )
         location = booking.location_text or ""
         if booking.calendar_event_id.videocall_location:
             location = f"{location} {booking.calendar_event_id.videocall_location}".strip()
-        if location:
-            event.add("location", location)
         description = "\n".join(
             filter(
                 None,
@@ -818,34 +592,19 @@ class BookmeBooking(models.Model):
                 ],
             )
         )
-        event.add("description", description)
-        event.add("url", booking.manage_url)
-        host = booking.user_id
-        if host.email:
-            organizer = icalendar.vCalAddress(f"MAILTO:{host.email}")
-            organizer.params["cn"] = icalendar.vText(host.name)
-            event.add("organizer", organizer)
-        if booking.partner_id.email:
-            attendee = icalendar.vCalAddress(f"MAILTO:{booking.partner_id.email}")
-            attendee.params["cn"] = icalendar.vText(guest)
-            event.add("attendee", attendee)
-        cal.add_component(event)
-        return cal.to_ical()
-
-    def _bookme_ics_attachment(self):
-        self.ensure_one()
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": "appointment.ics",
-                    "raw": self._bookme_ics(),
-                    "mimetype": "text/calendar",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
+        return booking_ics(
+            uid=f"bookme-{booking.id}-{booking.access_token[:16]}@crm_bookme",
+            state=booking.state,
+            start=booking.start,
+            stop=booking.stop,
+            stamp=fields.Datetime.now(),
+            summary=" – ".join(filter(None, [booking.event_type_id.name, guest])),
+            description=description,
+            location=location,
+            url=booking.manage_url,
+            sequence=int(booking.write_date.timestamp()) if booking.write_date else 0,
+            organizer=(booking.user_id.email, booking.user_id.name),
+            attendee=(booking.partner_id.email, guest),
         )
 
     # --- Presentation ------------------------------------------------------------------------
@@ -871,11 +630,7 @@ class BookmeBooking(models.Model):
     def _bookme_can_change(self):
         """Whether the guest may still cancel or reschedule online."""
         self.ensure_one()
-        return self.state in ACTIVE_STATES and engine.can_cancel(
-            as_utc(self.start),
-            self.env["bookme.scheduler"]._now(),
-            self.event_type_id.cancel_deadline,
-        )
+        return self.state in ACTIVE_STATES and self._bookme_before_deadline()
 
     def action_open_calendar_event(self):
         self.ensure_one()

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
-from .bookme_scheduler import as_naive, as_utc
+from .utils import as_naive, as_utc
 
 EXPIRY_PARAM = "crm_bookme.request_expiry"
 REQUEST_ACTIVITY = "crm_bookme.mail_activity_type_bookme_request"

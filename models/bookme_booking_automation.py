@@ -4,7 +4,7 @@ from odoo import fields, models
 from odoo.fields import Domain
 
 from ..engine import automations as au
-from .bookme_scheduler import as_naive, as_utc
+from .utils import as_naive, as_utc
 
 
 class BookmeBooking(models.Model):

@@ -5,7 +5,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
-from .bookme_scheduler import ACTIVE_STATES, as_utc
+from .utils import ACTIVE_STATES, as_utc
 
 _logger = logging.getLogger(__name__)
 

@@ -1,14 +1,55 @@
 from odoo import models
+from odoo.tools import plaintext2html
 
-from .bookme_scheduler import ACTIVE_STATES
+from .utils import ACTIVE_STATES
 
 
 class BookmeBooking(models.Model):
-    """A cancelled booking marks its lead, as the setting says: a to-do for the lead's
-    salesperson (the default), the lead marked lost, or nothing. A lead with another
-    booking still ahead is left as it is."""
+    """A booking's CRM lead: a new booking links the guest's open lead or creates one (the
+    setting ``crm_bookme.lead_mode``); a cancelled booking marks its lead, as the setting
+    says: a to-do for the lead's salesperson (the default), the lead marked lost, or
+    nothing. A lead with another booking still ahead is left as it is."""
 
     _inherit = "bookme.booking"
+
+    def _bookme_link_lead(self):
+        mode = self.env["ir.config_parameter"].sudo().get_param("crm_bookme.lead_mode", "link")
+        if mode == "off":
+            return
+        # Book Me's own host email announces the booking: no second "lead assigned" email.
+        Lead = (
+            self.env["crm.lead"]
+            .sudo()
+            .with_context(mail_auto_subscribe_no_notify=True, mail_create_nosubscribe=True)
+        )
+        for booking in self.filtered(lambda b: not b.lead_id):
+            lead = mode == "link" and Lead.search(
+                [
+                    ("partner_id", "=", booking.partner_id.id),
+                    ("active", "=", True),
+                    ("won_status", "=", "pending"),
+                ],
+                limit=1,
+                order="id desc",
+            )
+            if not lead:
+                lead = Lead.create(
+                    {
+                        "name": self.env._(
+                            "%(type)s with %(name)s",
+                            type=booking.event_type_id.name,
+                            name=booking.partner_id.name,
+                        ),
+                        "partner_id": booking.partner_id.id,
+                        "user_id": booking.user_id.id,
+                        "email_from": booking.guest_email or booking.partner_id.email,
+                        "phone": booking.guest_phone or booking.partner_id.phone,
+                        "description": plaintext2html(booking.note) if booking.note else False,
+                    }
+                )
+            booking.lead_id = lead
+            if booking.calendar_event_id and not booking.calendar_event_id.opportunity_id:
+                booking.calendar_event_id.opportunity_id = lead
 
     def _bookme_notify(self, what, **ctx):
         res = super()._bookme_notify(what, **ctx)

@@ -1,9 +1,17 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Domain
 
-from .res_users import SLUG_RE, slugify
+from .utils import RESERVED_SLUGS, SLUG_RE, free_slug, slugify
 
-RESERVED_SLUGS = {"free", "booking", "api", "avatar"}
+# The rule of which event types a visitor may book (pages, API, embeds, composer links,
+# the guest's reschedule, pictures): active, published, of a host who takes bookings.
+# Used as a search domain and, through :meth:`BookmeEventType._bookme_is_public`, on records.
+PUBLIC_TYPE_DOMAIN = (
+    ("active", "=", True),
+    ("is_published", "=", True),
+    ("user_id.bookme_enabled", "=", True),
+)
 
 
 class BookmeEventType(models.Model):
@@ -128,15 +136,19 @@ class BookmeEventType(models.Model):
 
     def _can_return_content(self, field_name=None, access_token=None):
         """Visitors see the picture of a published type of an active host (``/web/image``)."""
-        etype = self.sudo()
-        if (
-            field_name in self.IMAGE_FIELDS
-            and etype.active
-            and etype.is_published
-            and etype.user_id.bookme_enabled
-        ):
+        if field_name in self.IMAGE_FIELDS and self._bookme_is_public():
             return True
         return super()._can_return_content(field_name, access_token)
+
+    @api.model
+    def _bookme_public_domain(self):
+        """The search domain of :data:`PUBLIC_TYPE_DOMAIN` (add the host, the slug...)."""
+        return Domain(list(PUBLIC_TYPE_DOMAIN))
+
+    def _bookme_is_public(self):
+        """Whether a visitor may book this type (:data:`PUBLIC_TYPE_DOMAIN`)."""
+        self.ensure_one()
+        return bool(self.sudo().with_context(active_test=False).filtered_domain(self._bookme_public_domain()))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -175,16 +187,9 @@ class BookmeEventType(models.Model):
                 etype.slug = etype._bookme_free_slug(slugify(etype.name) or "meeting")
 
     def _bookme_free_slug(self, base):
-        """A slug not yet used by this host's other types (``free`` is reserved)."""
-        taken = (
-            set(self.search([("user_id", "=", self.user_id.id), ("id", "!=", self.id or 0)]).mapped("slug"))
-            | RESERVED_SLUGS
-        )
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
+        """A slug not yet used by this host's other types, nor reserved."""
+        taken = self.search([("user_id", "=", self.user_id.id), ("id", "!=", self.id or 0)]).mapped("slug")
+        return free_slug(base, taken)
 
     def _compute_booking_count(self):
         counts = dict(

@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from .. import engine
 from .bookme_google import GoogleError
-from .bookme_scheduler import ACTIVE_STATES, as_naive, as_utc
+from .utils import ACTIVE_STATES, as_naive, as_utc
 
 _logger = logging.getLogger(__name__)
 

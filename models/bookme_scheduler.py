@@ -1,25 +1,11 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .. import engine
-
-UTC = timezone.utc
-
-# Bookings in these states may hold a slot ('requested' only while its type says so).
-ACTIVE_STATES = ("requested", "confirmed")
-
-
-def as_utc(value):
-    """Odoo's naive UTC datetime -> aware UTC datetime."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def as_naive(value):
-    """Aware datetime -> Odoo's naive UTC datetime."""
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+from .utils import ACTIVE_STATES, UTC, as_naive, as_utc
 
 
 class BookmeScheduler(models.AbstractModel):

@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 
 from .bookme_booking import EVENT_SYNC_KEY
-from .bookme_notify import force_inbox
-from .bookme_scheduler import ACTIVE_STATES
+from .bookme_booking_notify import force_inbox
+from .utils import ACTIVE_STATES
 
 # calendar.event fields whose change moves the event in time.
 TIME_FIELDS = frozenset({"start", "stop", "start_date", "stop_date", "allday", "duration"})

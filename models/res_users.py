@@ -1,12 +1,10 @@
-import re
-import unicodedata
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .. import engine
 from .res_company import SECRET_CODE_RE
+from .utils import RESERVED_SLUGS, SLUG_RE, free_slug, slugify
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DURATIONS = [("15", "15 minutes"), ("30", "30 minutes"), ("60", "1 hour"), ("120", "2 hours")]
 BOOKME_USER_FIELDS = [
     "bookme_enabled",
@@ -21,37 +19,6 @@ BOOKME_USER_FIELDS = [
 # What a Book Me administrator may set on another user (the Book Me section of the user
 # form): the Book Me preferences and the working hours.
 BOOKME_ADMIN_FIELDS = frozenset([*BOOKME_USER_FIELDS, "resource_calendar_id"])
-
-
-# Letters that Unicode does not decompose into an ASCII base letter.
-_TRANSLITERATE = str.maketrans(
-    {
-        "ø": "o",
-        "Ø": "O",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ß": "ss",
-        "đ": "d",
-        "Đ": "D",
-        "ł": "l",
-        "Ł": "L",
-        "þ": "th",
-        "Þ": "TH",
-        "ð": "d",
-        "Ð": "D",
-        "ı": "i",
-    }
-)
-DEFAULT_HOURS = [(8.0, 12.0, "morning"), (15.0, 19.0, "afternoon")]
-
-
-def slugify(text):
-    """ASCII, lower-case, dash-separated: 'Åse Ødegård' -> 'ase-odegard'."""
-    text = (text or "").translate(_TRANSLITERATE)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
 
 
 class ResUsers(models.Model):
@@ -186,7 +153,7 @@ class ResUsers(models.Model):
     @api.constrains("bookme_slug")
     def _check_bookme_slug(self):
         for user in self:
-            if user.bookme_slug in ("booking", "api", "embed"):
+            if user.bookme_slug in RESERVED_SLUGS:
                 raise ValidationError(
                     self.env._("'%(slug)s' is reserved; choose another link name.", slug=user.bookme_slug)
                 )
@@ -331,17 +298,13 @@ class ResUsers(models.Model):
 
     def _bookme_unique_slug(self, text):
         base = slugify(text) or "host"
-        taken = set(
+        taken = (
             self.sudo()
             .with_context(active_test=False)
             .search([("bookme_slug", "=like", f"{base}%")])
             .mapped("bookme_slug")
         )
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
+        return free_slug(base, taken)
 
     @api.model
     def action_bookme_my_availability(self):
@@ -382,14 +345,14 @@ class ResUsers(models.Model):
                             Command.create(
                                 {
                                     "name": self.env._("Available"),
-                                    "dayofweek": str(day),
-                                    "hour_from": start,
-                                    "hour_to": end,
-                                    "day_period": period,
+                                    "dayofweek": str(hours.weekday),
+                                    "hour_from": hours.hour_from,
+                                    "hour_to": hours.hour_to,
+                                    "day_period": "morning" if hours.hour_to <= 12 else "afternoon",
                                 }
                             )
-                            for day in range(5)
-                            for start, end, period in DEFAULT_HOURS
+                            # The hours a host without working hours offers (the engine's).
+                            for hours in engine.DEFAULT_BUSINESS_HOURS
                         ],
                     }
                 )

@@ -27,6 +27,7 @@ from . import (
     test_outside_calls,
     test_processes,
     test_public_input,
+    test_rules,
     test_secret_codes,
     test_snippet,
     test_throttle,

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.crm_bookme import engine
-from odoo.addons.crm_bookme.models.bookme_scheduler import as_naive, as_utc
+from odoo.addons.crm_bookme.models.utils import as_naive, as_utc
 
 from .common import BookmeCase, naive, utc
 

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.bookme_booking import _as_user_error
-from ..models.bookme_scheduler import as_utc
+from ..models.utils import as_utc
 from . import bookme_slot_choice  # noqa: F401 (the parent model is defined first)
 
 

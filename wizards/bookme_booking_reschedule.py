@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
-from ..models.bookme_scheduler import as_utc
+from ..models.utils import as_utc
 from . import bookme_slot_choice  # noqa: F401 (the parent model is defined first)
 
 

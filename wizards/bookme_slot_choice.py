@@ -2,7 +2,7 @@ from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 
-from ..models.bookme_scheduler import as_naive, as_utc
+from ..models.utils import as_naive, as_utc
 
 
 class BookmeSlotChoiceMixin(models.AbstractModel):

@@ -3,6 +3,16 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..models.bookme_event_type import PUBLIC_TYPE_DOMAIN
+
+
+def _own_public_types_domain():
+    """The field domain of the composer's link: the writer's own types that visitors may
+    book (the one rule, :data:`PUBLIC_TYPE_DOMAIN`), as the web client evaluates it."""
+    terms = ", ".join(repr(term) for term in (("is_personal", "=", False), *PUBLIC_TYPE_DOMAIN))
+    return f"[('user_id', '=', uid), {terms}]"
+
+
 # mail.mail fields that a per-recipient copy of a notification email must not take over.
 _MAIL_COPY_SKIP = {
     "id",
@@ -51,7 +61,7 @@ class MailComposeMessage(models.TransientModel):
     bookme_event_type_id = fields.Many2one(
         "bookme.event.type",
         "Book Me Link To",
-        domain="[('user_id', '=', uid), ('is_personal', '=', False), ('is_published', '=', True)]",
+        domain=_own_public_types_domain(),
         help="The meeting the link books. Empty: your Book Me page.",
     )
 
@@ -76,7 +86,7 @@ class MailComposeMessage(models.TransientModel):
         for composer in self:
             etype = composer.bookme_event_type_id.sudo()
             if etype and (
-                etype.user_id != composer._bookme_host() or etype.is_personal or not etype.is_published
+                etype.user_id != composer._bookme_host() or etype.is_personal or not etype._bookme_is_public()
             ):
                 raise ValidationError(
                     self.env._("The Book Me link can only point to one of your published meetings.")
