@@ -8,6 +8,7 @@ from . import (
     bookme_booking_approval,
     bookme_booking_automation,
     bookme_booking_checkin,
+    bookme_booking_event,
     bookme_booking_google,
     bookme_booking_lead,
     bookme_booking_outside,

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .bookme_booking import EVENT_SYNC_KEY
+from .bookme_booking_event import EVENT_SYNC_KEY
 from .bookme_booking_notify import force_inbox
 from .utils import ACTIVE_STATES
 
