@@ -1,4 +1,7 @@
-from odoo.tests import HttpCase, tagged
+import re
+from pathlib import Path
+
+from odoo.tests import BaseCase, HttpCase, tagged
 
 from .common import BookmeCase
 
@@ -22,3 +25,29 @@ class TestWidgetXss(HttpCase, BookmeCase):
         self.assertEqual(len(booking), 1)
         self.assertEqual(booking.guest_name, NAME)
         self.assertEqual(booking.partner_id, partner, "the invited partner books as themselves")
+
+
+# Ways to turn a string into markup in the browser.
+HTML_SINKS = re.compile(
+    r"\.(?:inner|outer)HTML\s*[+]?=|insertAdjacentHTML\s*\(|document\.write(?:ln)?\s*\(|"
+    r"createContextualFragment\s*\(|\bmarkup\s*\(|parseFromString\s*\(|\bt-raw\b"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestNoHtmlStrings(BaseCase):
+    """Book Me's browser code renders with DOM nodes (``textContent``, ``createElement``)
+    or OWL/QWeb templates (``t-out`` escapes), never by parsing an HTML string: no
+    ``innerHTML`` (or a relative of it) anywhere under ``static/src``."""
+
+    def test_no_html_string_sinks_in_the_sources(self):
+        root = Path(__file__).resolve().parents[1] / "static" / "src"
+        sources = [path for path in root.rglob("*") if path.suffix in (".js", ".xml")]
+        self.assertIn(root / "interactions" / "booking_widget.js", sources)
+        found = [
+            f"{path.relative_to(root)}:{number}: {line.strip()}"
+            for path in sources
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if HTML_SINKS.search(line)
+        ]
+        self.assertEqual(found, [], "HTML built from strings")
