@@ -167,9 +167,12 @@ class TestBooking(BookmeCase):
             [
                 ("res_partner_id", "=", self.host.partner_id.id),
                 ("mail_message_id.subject", "ilike", "Booking cancelled"),
+                ("mail_message_id.model", "=", "calendar.event"),
+                ("mail_message_id.res_id", "=", booking.calendar_event_id.id),
             ]
         )
-        self.assertTrue(notif)
+        self.assertEqual(len(notif), 1, "one inbox notice of the cancellation, on the event")
+        self.assertEqual(notif.notification_type, "inbox")
 
     def test_reschedule_moves_booking_and_event(self):
         booking = self.book(self.etype, MONDAY_9)
@@ -179,15 +182,30 @@ class TestBooking(BookmeCase):
         self.assertEqual(booking.calendar_event_id.start, naive(new_start))
         self.assertIn(MONDAY_9, self.starts(self.etype, MONDAY_9, MONDAY_9 + timedelta(hours=1)))
         other = self.book(self.etype, MONDAY_9, email="x@example.com")
+        self.assertEqual(other.start, naive(MONDAY_9), "the freed time was booked by someone else")
         with self.assertRaises(BookmeError) as err:
             booking._bookme_guest_reschedule(MONDAY_9)
         self.assertEqual(err.exception.code, "slot_unavailable")
-        self.assertTrue(other)
+        self.assertEqual(booking.start, naive(new_start), "a refused move leaves the booking where it was")
+        self.assertEqual(booking.calendar_event_id.start, naive(new_start))
+        self.assertEqual(other.calendar_event_id.start, naive(MONDAY_9))
 
     def test_ics_parses_with_icalendar(self):
-        booking = self.book(self.etype, MONDAY_9)
+        booking = self.book(self.etype, MONDAY_9, note="About the offer")
         cal = icalendar.Calendar.from_ical(booking._bookme_ics())
-        self.assertEqual(len(cal.walk("VEVENT")), 1)
+        (event,) = cal.walk("VEVENT")
+        self.assertEqual(event.decoded("dtstart"), MONDAY_9)
+        self.assertEqual(event.decoded("dtend"), MONDAY_9 + timedelta(minutes=30))
+        self.assertEqual(str(event["summary"]), "Consultation – Gina Guest")
+        self.assertEqual(str(event["status"]), "CONFIRMED")
+        self.assertEqual(str(event["url"]), booking.manage_url)
+        self.assertIn("About the offer", str(event["description"]))
+        self.assertEqual(str(event["organizer"]), "MAILTO:hanne@example.com")
+        self.assertEqual(str(event["attendee"]), "MAILTO:guest@example.com")
+        booking._bookme_guest_cancel()
+        cal = icalendar.Calendar.from_ical(booking._bookme_ics())
+        self.assertEqual(str(cal["method"]), "CANCEL")
+        self.assertEqual(str(cal.walk("VEVENT")[0]["status"]), "CANCELLED")
 
     def test_google_meet_location_leaves_room_for_meet(self):
         self.etype.location_ids = [(0, 0, {"location_type": "online", "online_provider": "google_meet"})]

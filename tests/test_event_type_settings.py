@@ -192,8 +192,18 @@ class TestEventTypeSettings(BookmeCase):
 
     def test_unpublished_type_has_no_page_but_keeps_bookings(self):
         booking = self.book(self.etype, oslo(MONDAY, 9))
+        event = booking.calendar_event_id
         self.etype.is_published = False
+        self.assertFalse(self.etype._bookme_is_public(), "visitors can no longer book it")
+        Type = self.env["bookme.event.type"]
+        self.assertNotIn(self.etype, Type.search(Type._bookme_public_domain()), "nor find it")
+        # the booking made before stands, with its event, and still holds its time
         self.assertEqual(booking.state, "confirmed")
+        self.assertTrue(event.active)
+        self.assertEqual(booking.calendar_event_id, event)
+        self.etype.is_published = True
+        self.assertNotIn("09:00", self.day_times(self.etype, MONDAY), "the booked time stays taken")
+        self.assertIn("09:30", self.day_times(self.etype, MONDAY))
 
     def test_dst_week_keeps_wall_clock(self):
         # Oslo moves to summer time on Sunday 2030-03-31: Monday's slots stay 09:00 local.

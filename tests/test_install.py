@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common import BookmeCase
+from .common import BookmeCase, utc
 
 
 @tagged("post_install", "-at_install")
@@ -18,10 +18,19 @@ class TestInstall(BookmeCase):
             "menu_bookme_availability",
         ):
             self.assertIn(self.env.ref(f"crm_bookme.{xmlid}").id, menus, xmlid)
-        for xmlid in ("action_bookme_event_type", "action_bookme_booking", "action_bookme_date_availability"):
+        # The menus' actions open for the user, on their own records.
+        with freeze_time("2030-01-04 12:00:00"):
+            booking = self.book(self.etype, utc(2030, 1, 7, 8, 0))
+        expected = {
+            "action_bookme_event_type": self.etype | self.group_type,
+            "action_bookme_booking": booking,
+        }
+        for xmlid, records in expected.items():
             action = self.env.ref(f"crm_bookme.{xmlid}")
-            model = self.env[action.res_model].with_user(self.host)
-            model.search(action._get_eval_domain() if hasattr(action, "_get_eval_domain") else [])
+            found = self.env[action.res_model].with_user(self.host).search([])
+            self.assertLessEqual(records, found, xmlid)
+        availability = self.env.ref("crm_bookme.action_bookme_date_availability")
+        self.env[availability.res_model].with_user(self.host).check_access("read")
 
     def test_menus_hidden_without_group(self):
         plain = new_test_user(self.env, login="bookme_plain", groups="base.group_user")
