@@ -147,7 +147,7 @@ class BookmeApi(http.Controller):
     @api_route(f"{API}/bookings/<string:token>/cancel", methods=["POST"], body=True)
     def cancel(self, token, data=None, **_kw):
         booking = common.find_booking(token)
-        reason = common.parse_text(data, "reason", 2000, multiline=True)
+        reason = validation.cancel_reason(data.get("reason"))
         booking._bookme_public_cancel(reason=reason)
         return json_response({"booking": booking._bookme_public_dict()})
 

@@ -57,8 +57,12 @@ def has_unlock_cookie(host):
 
 
 def has_invite(host, token):
-    """A valid composer invitation of ``host`` counts as the code for its recipient."""
-    return bool(token) and bool(request.env["bookme.invite"]._bookme_read(token, host))
+    """A valid composer invitation of ``host`` counts as the code for its recipient
+    (checked as the pages and the API check it: :func:`common.parse_invite`)."""
+    try:
+        return bool(common.parse_invite(token or None, host))
+    except BookmeError:
+        return False
 
 
 def has_booking(host, token):

@@ -201,7 +201,7 @@ class BookmePages(http.Controller):
         if not common.check_form_token(booking, csrf_token):
             return self._form_refused(booking, embed)
         try:
-            reason = validation.text(reason, "reason", 2000, multiline=True)
+            reason = validation.cancel_reason(reason)
             mail_sent = booking._bookme_public_cancel(reason=reason)
         except BookmeError as exc:
             request.env.cr.rollback()

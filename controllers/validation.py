@@ -32,6 +32,7 @@ MAX_WINDOW_DAYS = 92
 DEFAULT_WINDOW_DAYS = 31
 MAX_BODY = 64 * 1024  # bytes of a JSON request body
 MAX_ID = 2**31 - 1  # PostgreSQL integer
+MAX_REASON = 2000  # characters of a cancellation reason
 
 MAX_SLUG = 64
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")  # secrets.token_urlsafe
@@ -113,6 +114,12 @@ def text(value, field, max_len, required=False, label=None, multiline=False):
 def parse_text(data, field, max_len, required=False, label=None, multiline=False):
     """``text()`` of ``data[field]``."""
     return text(data.get(field), field, max_len, required=required, label=label, multiline=multiline)
+
+
+def cancel_reason(value):
+    """The reason a guest gives for cancelling (the page's form field and the API's
+    ``reason``: one limit, one refusal for both)."""
+    return text(value, "reason", MAX_REASON, multiline=True)
 
 
 def matches(value, pattern, max_len):

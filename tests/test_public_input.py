@@ -3,6 +3,8 @@ import re
 
 from odoo.tests import HttpCase, freeze_time, tagged
 
+from odoo.addons.crm_bookme.controllers.validation import MAX_REASON
+
 from .common import BookmeCase, naive, utc
 
 MONDAY_9 = utc(2030, 1, 7, 8, 0)  # 09:00 Oslo
@@ -183,6 +185,27 @@ class TestPublicInput(HttpCase, BookmeCase):
             self.assert_error(status, data, 400, field=field)
         self.assertEqual(booking.state, "confirmed")
         self.assertEqual(booking.start, naive(MONDAY_9))
+
+    def test_over_long_cancel_reason_is_refused_alike_by_page_and_api(self):
+        """One limit (validation.MAX_REASON) and one refusal: the booking stays, the page
+        says why (400), the API answers invalid_reason on the field; at the limit it passes."""
+        longest = "x" * MAX_REASON
+        booking = self.book(self.etype, MONDAY_9)
+        token = self.form_token(self.url_open(f"/book/booking/{booking.access_token}/cancel").text)
+        res = self.url_open(
+            f"/book/booking/{booking.access_token}/cancel",
+            data={"csrf_token": token, "reason": longest + "x"},
+        )
+        self.assertEqual(res.status_code, 400)
+        self.assertIn("too long", res.text)
+        status, data = self.post_json(
+            f"{API}/bookings/{booking.access_token}/cancel", {"reason": longest + "x"}
+        )
+        self.assert_error(status, data, 400, code="invalid_reason", field="reason")
+        self.assertEqual(booking.state, "confirmed")
+        status, data = self.post_json(f"{API}/bookings/{booking.access_token}/cancel", {"reason": longest})
+        self.assertEqual(status, 200, data)
+        self.assertEqual(booking.cancel_reason, longest)
 
     def test_non_ascii_secret_code_is_a_wrong_code(self):
         """Found by the fuzz: a code in other digits ('٤٨٢١') or with accents crashed the
