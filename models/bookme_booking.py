@@ -380,14 +380,16 @@ class BookmeBooking(models.Model):
 
     def _bookme_guest_cancel(self, reason=None):
         """Cancel from the guest's token page: the guest is held to the deadline."""
-        for booking in self.sudo():
+        bookings = self.sudo()  # the token route found the booking: that is the check
+        for booking in bookings:
             booking._bookme_check_active()
             booking._bookme_check_deadline()
-        return self.sudo()._bookme_cancel(reason)
+        return bookings._bookme_cancel(reason)
 
     def _bookme_cancel(self, reason=None):
-        """The cancellation itself, in sudo; callers check who asks first."""
-        for booking in self.sudo():
+        """The cancellation itself; callers check who asks, then call it in sudo (the
+        booking path's fields refuse other writes)."""
+        for booking in self:
             booking._bookme_check_active()
             booking.write({"state": "cancelled", "cancel_reason": reason or False})
             booking._bookme_release_calendar_event()
@@ -439,9 +441,10 @@ class BookmeBooking(models.Model):
         return start
 
     def _bookme_reschedule(self, new_start):
-        """The move itself, in sudo; callers check who asks first."""
+        """The move itself; callers check who asks, then call it in sudo (the booking
+        path's fields refuse other writes)."""
         self.ensure_one()
-        booking = self.sudo()
+        booking = self
         booking._bookme_check_active()
         scheduler = self.env["bookme.scheduler"]
         # As for a booking: refused at once when taken already, re-checked under the lock.

@@ -45,7 +45,7 @@ class BookmeBookingNotify(models.Model):
                 "mail_template_booking_host_rescheduled",
             ),
         }
-        for booking in self.sudo():
+        for booking in self:  # in sudo: the after-commit queue runs its steps so
             key = "requested" if what == "created" and booking.state == "requested" else what
             guest_xmlid, host_xmlid = templates[key]
             # A request is not an appointment yet: no calendar file until it is approved.
@@ -65,7 +65,7 @@ class BookmeBookingNotify(models.Model):
         self.ensure_one()
         if not self.env.context.get("bookme_after_commit"):
             if attachment:
-                attachment.sudo().unlink()
+                attachment.unlink()
             self._bookme_after_commit("_bookme_send_template", xmlid, ics=bool(attachment or ics))
             return
         template = self.env.ref(f"crm_bookme.{xmlid}", raise_if_not_found=False)
@@ -84,7 +84,7 @@ class BookmeBookingNotify(models.Model):
         email_values = {"attachment_ids": [Command.link(attachment.id)]} if attachment else None
         try:
             with self.env.cr.savepoint():
-                template.sudo().with_context(**render_ctx).send_mail(self.id, email_values=email_values)
+                template.with_context(**render_ctx).send_mail(self.id, email_values=email_values)
         except psycopg2.errors.SerializationFailure:
             raise
         except Exception as exc:  # a broken template must never lose a booking
@@ -92,7 +92,7 @@ class BookmeBookingNotify(models.Model):
             self._bookme_mail_failed(template, exc, guest=guest)
             return
         if guest and self.guest_mail_failed:
-            self.sudo().guest_mail_failed = False
+            self.guest_mail_failed = False
 
     def _bookme_mail_failed(self, template, error, guest=False):
         """Tell the host (chatter note and to-do, in the host's language) that an email of
@@ -142,7 +142,7 @@ class BookmeBookingNotify(models.Model):
         start = format_datetime(booking.env, booking.start, tz=booking.user_id.tz or "UTC")
         body = booking.env._("%(subject)s — %(start)s", subject=subjects[what], start=start)
         record = booking.calendar_event_id or booking
-        record.sudo().with_context(bookme_inbox_only=True).message_notify(
+        record.with_context(bookme_inbox_only=True).message_notify(
             partner_ids=booking.user_id.partner_id.ids,
             author_id=booking.partner_id.id,
             subject=subjects[what],
