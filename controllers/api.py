@@ -129,7 +129,8 @@ class BookmeApi(http.Controller):
         etype = common.find_type(host, type_slug)
         tz = common.parse_tz(params.get("tz"), host.tz)
         date_from, date_to = common.parse_window(params, tz)
-        return json_response(common.slots_payload(etype, date_from, date_to, tz))
+        moving = common.booking_to_move(params.get("booking"), etype)
+        return json_response(common.slots_payload(etype, date_from, date_to, tz, exclude_booking=moving))
 
     @api_route(
         f"{API}/<string:host_slug>/<string:type_slug>/bookings", methods=["POST"], throttle=True, body=True

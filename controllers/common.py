@@ -14,6 +14,7 @@ from odoo.tools import consteq, email_normalize
 from odoo.tools.misc import hmac
 
 from ..exceptions import BookmeError
+from ..models.utils import ACTIVE_STATES
 from . import validation
 from .validation import (  # noqa: F401 (the names other controllers use)
     DEFAULT_WINDOW_DAYS,
@@ -163,13 +164,32 @@ def check_form_token(booking, token):
     return consteq(token, form_token(booking)) or request.validate_csrf(token)
 
 
-def slots_payload(etype, date_from, date_to, tz):
-    """The slots API answer: days (in ``tz``) that have slots, each with its slots."""
+def booking_to_move(token, etype):
+    """The guest's booking of ``etype`` that a reschedule page moves (``?booking=<token>``
+    on slots), or ``None``. Its own time and buffers must not hide the times it may move
+    to: the move is checked without it (``_bookme_reschedule``), and the host's Reschedule
+    offers the same list."""
+    if not validation.matches(token, validation.TOKEN_RE, 128):
+        return None
+    booking = (
+        request.env["bookme.booking"]
+        .sudo()
+        .search(
+            [("access_token", "=", token), ("event_type_id", "=", etype.id), ("state", "in", ACTIVE_STATES)],
+            limit=1,
+        )
+    )
+    return booking or None
+
+
+def slots_payload(etype, date_from, date_to, tz, exclude_booking=None):
+    """The slots API answer: days (in ``tz``) that have slots, each with its slots
+    (``exclude_booking``: the booking being moved, see :func:`booking_to_move`)."""
     scheduler = request.env["bookme.scheduler"]
     start, end = scheduler._window_from_dates(date_from, date_to, tz)
     zone = ZoneInfo(tz)
     days = {}
-    for slot in scheduler._slots(etype, start, end):
+    for slot in scheduler._slots(etype, start, end, exclude_booking=exclude_booking):
         local = slot.start.astimezone(zone)
         days.setdefault(local.date().isoformat(), []).append(
             {

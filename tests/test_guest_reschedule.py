@@ -102,3 +102,37 @@ class TestGuestReschedule(HttpCase, BookmeCase):
         self.assertEqual(res.status_code, 400)
         self.assertIn("ISO 8601", res.text)
         self.assertEqual(self.booking.start, naive(self.start))
+
+    def test_guest_and_host_are_offered_the_same_times(self):
+        """The guest's reschedule page (slots with ?booking=) and the host's Reschedule
+        offer the same list: the booking being moved does not hide, with its own time or
+        buffer, the times it may move to; for anyone else those stay taken."""
+        self.etype.buffer_after = 30
+        oslo = ZoneInfo("Europe/Oslo")
+        day = self.start.astimezone(oslo).date()
+        own = self.start.astimezone(oslo).strftime("%H:%M")
+        after = (self.start + timedelta(minutes=30)).astimezone(oslo).strftime("%H:%M")
+
+        def api_times(booking_token=None):
+            url = f"/book/api/v1/hanne/consultation/slots?from={day}&to={day}&tz=Europe/Oslo"
+            if booking_token:
+                url += f"&booking={booking_token}"
+            data = self.url_open(url).json()
+            return [
+                datetime.fromisoformat(slot["start"]).strftime("%H:%M")
+                for found in data["days"]
+                for slot in found["slots"]
+            ]
+
+        others = api_times()
+        self.assertNotIn(own, others)
+        self.assertNotIn(after, others, "the booking's buffer")
+        guest = api_times(self.token)
+        self.assertIn(own, guest)
+        self.assertIn(after, guest)
+        self.assertEqual(api_times("x" * 43), others, "an unknown token changes nothing")
+        wizard = (
+            self.env["bookme.booking.reschedule"].with_user(self.host).create({"booking_id": self.booking.id})
+        )
+        self.assertEqual(wizard.date, day)
+        self.assertEqual([slot["label"] for slot in wizard.free_slots], guest)
