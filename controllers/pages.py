@@ -225,7 +225,7 @@ class BookmePages(http.Controller):
     def host_avatar(self, host_slug, **_kw):
         """The host's picture for the booking pages (visitors cannot read users' images)."""
         host = self._or_404(common.find_host, host_slug)
-        stream = request.env["ir.binary"]._get_image_stream_from(host.partner_id.sudo(), "avatar_128")
+        stream = request.env["ir.binary"]._get_image_stream_from(host.partner_id, "avatar_128")
         return stream.get_response(max_age=3600)
 
     @http.route(
@@ -247,7 +247,7 @@ class BookmePages(http.Controller):
                 embed=embed,
                 booking=booking,
             )
-        etype = booking.event_type_id.sudo()
+        etype = booking.event_type_id
         return self._render(
             "crm_bookme.reschedule_page",
             {
@@ -284,7 +284,7 @@ class BookmePages(http.Controller):
                 booking=booking,
             )
         suffix = "&embed=1" if embed else ""
-        return request.redirect(f"/book/booking/{booking.sudo().access_token}?moved=1{suffix}")
+        return request.redirect(f"/book/booking/{booking.access_token}?moved=1{suffix}")
 
     @http.route("/book/booking/<string:token>/ics", type="http", auth="public", sitemap=False, readonly=True)
     def booking_ics(self, token, **_kw):
