@@ -2,24 +2,20 @@
 defined once here (plain Python: no model, no record).
 
 - times: Odoo stores naive UTC datetimes, the engine takes aware ones (:func:`as_utc`,
-  :func:`as_naive`); which booking states hold a slot (:data:`ACTIVE_STATES`);
+  the engine's, and :func:`as_naive`); which booking states hold a slot
+  (:data:`ACTIVE_STATES`);
 - link names: their shape (:data:`SLUG_RE`, :func:`slugify`), the names Book Me's own
   routes use (:data:`RESERVED_SLUGS`) and the first free one (:func:`free_slug`).
 """
 
 import re
 import unicodedata
-from datetime import timezone
 
-UTC = timezone.utc
+# Naive datetimes are UTC for the engine as for Odoo: the engine's own conversion.
+from ..engine.localtime import UTC, as_utc  # noqa: F401 (Book Me's models import it from here)
 
 # Bookings in these states may hold a slot ('requested' only while its type says so).
 ACTIVE_STATES = ("requested", "confirmed")
-
-
-def as_utc(value):
-    """Odoo's naive UTC datetime -> aware UTC datetime."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def as_naive(value):
