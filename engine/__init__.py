@@ -12,7 +12,11 @@ Public API
 ----------
 Inputs
     :class:`WeeklyInterval`, :class:`Availability`, :data:`DEFAULT_BUSINESS_HOURS`,
-    :class:`Busy`, :func:`all_day_busy`, :class:`ExistingBooking`, :class:`Rules`.
+    :class:`Busy`, :func:`all_day_busy`, :class:`ExistingBooking`, :class:`HostBooking`,
+    :class:`Rules`.
+Gathering
+    :func:`gathering_span` (which data a window needs), :func:`split_bookings` (which of
+    the host's bookings are busy time, which are this type's).
 Computation
     :func:`compute_slots` -> list of :class:`Slot`;  :func:`check_slot` -> Slot or None;
     :func:`group_by_day` (display grouping only);  :func:`can_cancel`;
@@ -29,9 +33,9 @@ Where each rule lives
 """
 
 from .availability import DEFAULT_BUSINESS_HOURS, Availability, WeeklyInterval
-from .busy import Busy, ExistingBooking, all_day_busy
+from .busy import Busy, ExistingBooking, HostBooking, all_day_busy, split_bookings
 from .rules import DATE_RANGE_MODES, MODES, Rules, can_cancel, for_host
-from .slots import Slot, check_slot, compute_slots, group_by_day
+from .slots import Slot, check_slot, compute_slots, gathering_span, group_by_day
 
 __all__ = [
     "DATE_RANGE_MODES",
@@ -40,6 +44,7 @@ __all__ = [
     "Availability",
     "Busy",
     "ExistingBooking",
+    "HostBooking",
     "Rules",
     "Slot",
     "WeeklyInterval",
@@ -48,5 +53,7 @@ __all__ = [
     "check_slot",
     "compute_slots",
     "for_host",
+    "gathering_span",
     "group_by_day",
+    "split_bookings",
 ]

@@ -27,12 +27,19 @@ when it is not excluded (``key == exclude_key``) and it is confirmed, or pending
 Non-holding bookings (pending with ``multiple_requests`` True, or excluded) count for
 nothing.
 
-What the caller passes where: bookings of *other* event types as :class:`Busy` (with
-their type's buffers); bookings of *this* type as :class:`ExistingBooking` -- and their
-``calendar.event`` must not also be passed as busy for group types, or their sessions
-could not be joined (for individual types it is harmless).  In ``automatic`` mode only
-``busy`` bounds the gaps measured against ``min_gap``, so the host's calendar events
-(Book Me bookings included) belong in ``busy`` there.
+**Which bookings are busy time** (:func:`split_bookings`, the one place that decides):
+the caller hands over every booking of the host as a :class:`HostBooking`; bookings of
+*this* event type become :class:`ExistingBooking` (seats, sessions, daily limit) and, in
+``automatic`` mode, also busy time while they hold (only ``busy`` bounds the gaps
+measured against ``min_gap`` there); bookings of *other* types are busy time carrying
+their own type's buffers, unless they are requests their type lets others request too
+(then they hold nothing).  A booking's ``calendar.event`` must not also be passed as busy,
+or a group session could not be joined.
+
+**Plain busy time** (``busy_spans``): calendar events carry no buffers of their own, so a
+caller may merge them first (e.g. in the database) and pass epoch-second pairs; the union
+is all that matters (widening by the type's buffers distributes over union).  A pair with
+``end <= start`` is a zero-length busy instant (a cut).
 """
 
 from __future__ import annotations
@@ -48,7 +55,8 @@ from .localtime import DAY, EPOCH, epoch_ceil, epoch_floor, local_midnight, to_d
 
 @dataclass(frozen=True)
 class Busy:
-    """Something already in the host's calendar (UTC), with that item's own buffers."""
+    """Something already in the host's calendar (UTC ``datetime | int``, see
+    :mod:`engine.localtime`), with that item's own buffers."""
 
     start: datetime
     end: datetime
@@ -74,7 +82,8 @@ class ExistingBooking:
     """A booking of *this* event type (capacity, daily limit, pending handling).
 
     ``pending`` = state "requested"; ``key`` is the caller's id, used by ``exclude_key``
-    to leave a booking out of a check (reschedule, approval).
+    to leave a booking out of a check (reschedule, approval).  ``start``/``end``:
+    ``datetime | int`` (see :mod:`engine.localtime`).
     """
 
     start: datetime
@@ -84,14 +93,55 @@ class ExistingBooking:
     key: object = None
 
 
+@dataclass(frozen=True)
+class HostBooking:
+    """Any booking of the host that may hold time (see :func:`split_bookings`).
+
+    ``type_key``: its event type (compared with the listed type's key); ``buffer_before``
+    / ``buffer_after``: its type's buffers (minutes); ``multiple_requests``: its type
+    lets several clients request one slot (so a pending request holds nothing).
+    """
+
+    start: datetime
+    end: datetime
+    type_key: object
+    seats: int = 1
+    pending: bool = False
+    key: object = None
+    buffer_before: int = 0
+    buffer_after: int = 0
+    multiple_requests: bool = False
+
+
+def split_bookings(
+    host_bookings: Iterable[HostBooking], type_key: object, rules, exclude_key: object = None
+) -> tuple[list[Busy], list[ExistingBooking]]:
+    """``(busy, bookings)``: the host's bookings as the listing of type ``type_key`` with
+    ``rules`` sees them (module docstring, "Which bookings are busy time")."""
+    busy: list[Busy] = []
+    own: list[ExistingBooking] = []
+    automatic = rules.mode == "automatic"
+    for b in host_bookings:
+        if b.type_key == type_key:
+            booking = ExistingBooking(b.start, b.end, seats=b.seats or 1, pending=b.pending, key=b.key)
+            own.append(booking)
+            if automatic and is_holding(booking, b.multiple_requests, exclude_key):
+                busy.append(Busy(b.start, b.end))
+        elif not (b.pending and b.multiple_requests):
+            busy.append(Busy(b.start, b.end, b.buffer_before, b.buffer_after))
+    return busy, own
+
+
 def blocked_intervals(
     busy: Iterable[Busy],
     buffer_before: int,
     buffer_after: int,
     raw: bool = False,
     keep: Interval | None = None,
+    spans: Iterable[Interval] = (),
 ) -> list[Interval]:
-    """Normalised blocked intervals of busy items (epoch seconds).
+    """Normalised blocked intervals of busy items and plain busy ``spans`` (epoch
+    seconds, no buffers of their own; see the module docstring).
 
     With ``raw`` the buffers are ignored (automatic mode's gaps between events).
     Zero-length results are kept as cuts (see :mod:`engine.intervals`).  With ``keep``
@@ -109,7 +159,7 @@ def blocked_intervals(
             s = td.days * DAY + td.seconds
             td = b.end - epoch
             e = td.days * DAY + td.seconds + (1 if td.microseconds else 0)
-        except TypeError:  # naive datetimes are UTC
+        except TypeError:  # naive datetimes are UTC; ints are epoch seconds
             s, e = epoch_floor(b.start), epoch_ceil(b.end)
         if e < s:
             e = s
@@ -118,6 +168,15 @@ def blocked_intervals(
             after = b.buffer_after * 60
             s -= before if before > ba else ba
             e += after if after > bb else bb
+        if e >= lo and s <= hi:
+            append((s, e))
+    if raw:
+        ba = bb = 0
+    for s, e in spans:
+        if e < s:
+            e = s
+        s -= ba
+        e += bb
         if e >= lo and s <= hi:
             append((s, e))
     return normalize(out, keep_empty=True)

@@ -6,7 +6,9 @@ between those, aware ``datetime`` objects and a zone's *wall clock*.
 Conventions, decided once here and used by every other module:
 
 * Datetimes crossing the API should be timezone-aware.  A *naive* datetime is read as
-  UTC, which is Odoo's convention for ``fields.Datetime`` values.  Output datetimes are
+  UTC, which is Odoo's convention for ``fields.Datetime`` values.  Where an input instant
+  is documented as ``datetime | int``, an ``int`` is epoch seconds (what a caller reading
+  the database in bulk hands over without building datetimes).  Output datetimes are
   always aware UTC.
 * A **wall time** (a local date plus minutes since local midnight) becomes an instant
   with :func:`wall_to_epoch`:
@@ -53,14 +55,20 @@ def get_zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone: {name!r}") from exc
 
 
-def epoch_floor(dt: datetime) -> int:
-    """Whole epoch seconds at or before ``dt`` (naive = UTC)."""
+def epoch_floor(dt: datetime | int) -> int:
+    """Whole epoch seconds at or before ``dt`` (naive = UTC; an ``int`` is already epoch
+    seconds)."""
+    if isinstance(dt, int):
+        return dt
     td = dt - (_EPOCH_NAIVE if dt.tzinfo is None else EPOCH)
     return td.days * DAY + td.seconds
 
 
-def epoch_ceil(dt: datetime) -> int:
-    """Whole epoch seconds at or after ``dt`` (naive = UTC)."""
+def epoch_ceil(dt: datetime | int) -> int:
+    """Whole epoch seconds at or after ``dt`` (naive = UTC; an ``int`` is already epoch
+    seconds)."""
+    if isinstance(dt, int):
+        return dt
     td = dt - (_EPOCH_NAIVE if dt.tzinfo is None else EPOCH)
     return td.days * DAY + td.seconds + (1 if td.microseconds else 0)
 

@@ -35,9 +35,9 @@ slots x busy):
 
 **Window property.** Whether a start is offered never depends on the requested window,
 so ``[a, b)`` followed by ``[b, c)`` equals ``[a, c)`` -- provided the caller passes the
-busy items, time off and free windows overlapping the window widened by one day plus
-``max(duration, min_gap)`` plus the buffers on each side, and the bookings of this type
-(daily limits count them regardless of the window).
+busy items, time off, free windows and bookings overlapping :func:`gathering_span` (the
+window widened by one day plus ``max(duration, min_gap)`` plus the buffers on each side,
+and by the duration at the end).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from datetime import date, datetime, timedelta
 from .availability import Availability, expand, utc_intervals
 from .busy import Busy, ExistingBooking, Sessions, blocked_intervals
 from .intervals import Interval, grid, normalize, subtract
-from .localtime import DAY, UTC, ZoneClock, as_utc, epoch_ceil, epoch_floor, get_zone
+from .localtime import DAY, UTC, ZoneClock, as_utc, epoch_ceil, epoch_floor, get_zone, to_datetime
 from .rules import Rules, day_bounds
 
 
@@ -97,6 +97,7 @@ def _candidates(
     hi: int,
     clock: ZoneClock,
     span: Interval,
+    busy_spans: Sequence[Interval] = (),
 ) -> list[Interval]:
     """Sorted ``(start, end)`` candidates with ``lo <= start < hi`` that fit availability
     minus time off minus buffered busy time."""
@@ -108,7 +109,8 @@ def _candidates(
     if mode == "manual":  # a manual slot may end far after the window
         keep = (span[0], max([span[1]] + [epoch_ceil(end) for _, end in free_windows]))
     cuts = normalize(
-        time_off + blocked_intervals(busy, rules.buffer_before, rules.buffer_after, keep=keep),
+        time_off
+        + blocked_intervals(busy, rules.buffer_before, rules.buffer_after, keep=keep, spans=busy_spans),
         keep_empty=True,
     )
     out: list[Interval] = []
@@ -116,7 +118,10 @@ def _candidates(
     if mode in ("windows", "automatic"):
         avail = expand(availability, span[0], span[1])
         if mode == "automatic":
-            raw = normalize(time_off + blocked_intervals(busy, 0, 0, raw=True, keep=span), keep_empty=True)
+            raw = normalize(
+                time_off + blocked_intervals(busy, 0, 0, raw=True, keep=span, spans=busy_spans),
+                keep_empty=True,
+            )
             shortest = max(rules.min_gap * 60, dur)
             avail = [g for g in subtract(avail, raw) if g[1] - g[0] >= shortest]
         for a, b in subtract(avail, cuts):
@@ -143,6 +148,24 @@ def _candidates(
     return [(s, s + dur) for s in sorted(starts)]
 
 
+def _span(rules: Rules, lo: int, hi: int) -> Interval:
+    """What the computation of starts in ``[lo, hi)`` looks at (module docstring)."""
+    dur = rules.duration * 60
+    margin = DAY + max(dur, rules.min_gap * 60)
+    return lo - margin, hi + dur + margin
+
+
+def gathering_span(rules: Rules, window_start: datetime, window_end: datetime) -> tuple[datetime, datetime]:
+    """``(lo, hi)``, aware UTC: the busy items, time off, free windows and bookings a
+    caller must pass to :func:`compute_slots` for the window (those overlapping
+    ``[lo, hi)``; more is harmless).  It is the span the computation looks at, widened by
+    the type's buffers on each side.  Busy items with larger buffers of their own (other
+    types' bookings) are needed when their *buffered* time overlaps it."""
+    lo, hi = _span(rules, epoch_floor(window_start), epoch_ceil(window_end))
+    buffers = (rules.buffer_before + rules.buffer_after) * 60
+    return to_datetime(lo - buffers), to_datetime(hi + buffers)
+
+
 def compute_slots(
     *,
     availability: Availability,
@@ -154,26 +177,29 @@ def compute_slots(
     bookings: Sequence[ExistingBooking] = (),
     free_windows: Sequence[tuple[datetime, datetime]] = (),
     exclude_key: object = None,
+    busy_spans: Sequence[Interval] = (),
 ) -> list[Slot]:
     """The offered slots whose start lies in ``[window_start, window_end)``, sorted by start.
 
     ``availability``: weekly plan (``windows``/``automatic``), time off (all modes) and the
     host zone of the day-based rules.  ``free_windows``: UTC ``(start, end)`` pairs, the
     availability of ``semi_automatic``/``manual`` mode.  ``busy``: the host's busy items,
-    including bookings of other event types (with their buffers).  ``bookings``: bookings
-    of this event type.  ``exclude_key``: a booking key to ignore (reschedule/approval).
-    See the module docstring for the semantics and the window property.
+    including bookings of other event types (with their buffers); ``busy_spans``: more
+    busy time as epoch-second pairs without buffers of their own (merged calendar
+    events, see :mod:`engine.busy`).  ``bookings``: bookings of this event type.
+    ``exclude_key``: a booking key to ignore (reschedule/approval).  Which of the host's
+    bookings go where: :func:`engine.busy.split_bookings`; which data to pass:
+    :func:`gathering_span`.  See the module docstring for the semantics and the window
+    property.
     """
     lo = max(epoch_ceil(window_start), epoch_ceil(now) + rules.min_notice * 60)
     hi = epoch_ceil(window_end)
     if lo >= hi:
         return []
-    dur = rules.duration * 60
-    margin = DAY + max(dur, rules.min_gap * 60)
-    span = (lo - margin, hi + dur + margin)
+    span = _span(rules, lo, hi)
     clock = ZoneClock(availability.tz, span[0], span[1])
 
-    cands = _candidates(availability, rules, busy, free_windows, lo, hi, clock, span)
+    cands = _candidates(availability, rules, busy, free_windows, lo, hi, clock, span, busy_spans)
     if not cands:
         return []
 
@@ -222,6 +248,7 @@ def check_slot(
     bookings: Sequence[ExistingBooking] = (),
     free_windows: Sequence[tuple[datetime, datetime]] = (),
     exclude_key: object = None,
+    busy_spans: Sequence[Interval] = (),
 ) -> Slot | None:
     """Is the slot starting exactly at ``start`` still bookable with ``seats`` seats?
 
@@ -244,6 +271,7 @@ def check_slot(
         bookings=bookings,
         free_windows=free_windows,
         exclude_key=exclude_key,
+        busy_spans=busy_spans,
     )
     for slot in slots:
         if slot.start == start and slot.seats_left >= seats:

@@ -12,10 +12,13 @@ class BookmeScheduler(models.AbstractModel):
     """The bridge between Odoo's records and the plain-Python engine.
 
     It gathers everything one host's slots depend on in two SQL queries, whatever the
-    number of events (working hours, date-specific hours and time off; busy events,
-    bookings and free-for-appointment windows), hands it to :mod:`crm_bookme.engine`, and
-    returns the engine's answer. The
-    booking path calls :meth:`_check_slot` inside its transaction, under the host lock.
+    number of events: the type's and the host's settings and weekly hours (:meth:`_setup`),
+    then what the engine needs in the span it names (:func:`engine.gathering_span`):
+    date-specific hours, time off, busy time (merged in the database), the host's bookings
+    and free-for-appointment windows (:meth:`_window_data`). Instants cross as epoch
+    seconds, so no datetime is built per event. The engine decides what the data means
+    (:func:`engine.split_bookings`, :func:`engine.compute_slots`). The booking path calls
+    :meth:`_check_slot` inside its transaction, under the host lock.
     """
 
     _name = "bookme.scheduler"
@@ -54,31 +57,33 @@ class BookmeScheduler(models.AbstractModel):
     def _engine_inputs(
         self, etype, start, end, now=None, exclude_booking=None, host=None, host_decision=False
     ):
-        etype = etype.sudo()
-        host = (host or etype.user_id).sudo()
-        # Daily limits count whole local days and buffers reach across the window's edges.
-        margin = timedelta(days=1, minutes=etype.buffer_before + etype.buffer_after + 24 * 60)
-        lo, hi = as_naive(start - margin), as_naive(end + margin)
-        availability, host_mode = self._availability(etype, lo, hi, host)
-        busy, bookings, free_windows = self._time_taken(
-            etype,
-            lo,
-            hi,
-            availability.tz,
-            host_mode,
-            exclude_id=exclude_booking.id if exclude_booking else None,
-            host=host,
-        )
-        busy += self._google_busy(etype, lo, hi, host)
-        rules = self._rules(etype, host)
+        # The gathering reads the tables directly (only the columns the engine needs, no
+        # per-record ORM reads, which would each be a query on a cold cache): pending ORM
+        # changes are written first.
+        self.env.flush_all()
+        setup = self._setup(etype, host)
+        rules = setup["rules"]
+        lo, hi = (as_naive(value) for value in engine.gathering_span(rules, start, end))
+        data = self._window_data(setup, lo, hi)
+        exclude_key = exclude_booking.id if exclude_booking else None
+        busy, bookings = engine.split_bookings(data["host_bookings"], setup["type_id"], rules, exclude_key)
+        busy += data["busy"]
+        if setup["google"]:
+            busy += self._google_busy(etype, lo, hi, self.env["res.users"].browse(setup["host_id"]))
         return {
-            "availability": availability,
+            "availability": engine.Availability(
+                tz=setup["tz"],
+                weekly=setup["weekly"],
+                date_overrides=data["date_overrides"],
+                time_off=data["time_off"],
+            ),
             "rules": engine.for_host(rules) if host_decision else rules,
             "now": now or self._now(),
             "busy": busy,
+            "busy_spans": data["busy_spans"],
             "bookings": bookings,
-            "free_windows": free_windows,
-            "exclude_key": exclude_booking.id if exclude_booking else None,
+            "free_windows": data["free_windows"],
+            "exclude_key": exclude_key,
         }
 
     @api.model
@@ -94,64 +99,27 @@ class BookmeScheduler(models.AbstractModel):
 
     @api.model
     def _rules(self, etype, host=None):
-        host = host or etype.user_id
-        if etype.is_personal:
-            notice = (
-                self.env["ir.config_parameter"].sudo().get_param("crm_bookme.personal_notice", "next_day")
-            )
-            return engine.Rules(
-                duration=host.bookme_slot_duration,
-                mode=host.bookme_mode,
-                min_gap=host.bookme_min_gap,
-                notice_next_day=notice == "next_day",
-            )
-        return engine.Rules(
-            duration=etype.duration,
-            mode="windows",
-            increment=etype.increment or None,
-            min_notice=etype.min_notice,
-            date_range_mode=etype.date_range_mode,
-            rolling_days=etype.rolling_days,
-            date_from=etype.date_from,
-            date_to=etype.date_to,
-            daily_limit=etype.daily_limit,
-            buffer_before=etype.buffer_before,
-            buffer_after=etype.buffer_after,
-            capacity=etype.capacity if etype.kind == "group" else 1,
-            multiple_requests=etype.requires_approval and etype.multiple_requests,
-        )
-
-    # The gathering reads the tables directly, in two queries whatever the data (one for
-    # the hours, one for the time taken), only the columns the engine needs, and no
-    # per-record ORM reads: pending ORM changes are written first.
-    _AVAILABILITY_MODELS = (
-        "res.users",
-        "res.partner",
-        "res.company",
-        "resource.resource",
-        "resource.calendar",
-        "resource.calendar.attendance",
-        "resource.calendar.leaves",
-        "bookme.date.availability",
-    )
-    _BUSY_MODELS = ("calendar.event", "calendar.attendee", "bookme.booking", "bookme.event.type")
+        """The :class:`engine.Rules` of ``etype`` (for ``host``: a personal type follows its
+        host's preferences)."""
+        self.env.flush_all()
+        return self._setup(etype, host)["rules"]
 
     @api.model
-    def _availability(self, etype, lo, hi, host=None):
-        """The host's weekly hours, date-specific hours and time off around [lo, hi), as
-        an :class:`engine.Availability`, and the host's slot mode (read in the same query).
+    def _setup(self, etype, host=None):
+        """What does not depend on the window, in one query: the type's rules, the host
+        (``host``, or the type's), the zone and weekly hours that apply, and where the
+        host's time off and Google calendars are.
 
         The weekly hours are the type's own, or the host's; another staff member than the
         type's host (see :meth:`_slots`) always brings their own hours."""
-        host = host or etype.user_id
-        for model in self._AVAILABILITY_MODELS:
-            self.env[model].flush_model()
-        own_calendar = not etype.is_personal and not etype.use_global_availability and host == etype.user_id
         self.env.cr.execute(
             SQL(
                 """
-            WITH host AS (
-                SELECT u.id, u.company_id, p.tz, u.bookme_mode,
+            WITH t AS (
+                SELECT * FROM bookme_event_type WHERE id = %(type_id)s
+            ), host AS (
+                SELECT u.id, u.company_id, u.partner_id, p.tz, u.bookme_mode,
+                       u.bookme_slot_duration, u.bookme_min_gap,
                        -- res.users.resource_calendar_id: the first active resource's hours
                        (SELECT r.calendar_id FROM resource_resource r
                          WHERE r.user_id = u.id AND r.active
@@ -159,164 +127,229 @@ class BookmeScheduler(models.AbstractModel):
                        ARRAY(SELECT r.id FROM resource_resource r
                               WHERE r.user_id = u.id AND r.active) AS resource_ids
                   FROM res_users u JOIN res_partner p ON p.id = u.partner_id
-                 WHERE u.id = %(uid)s
+                 WHERE u.id = COALESCE(%(host_id)s, (SELECT user_id FROM t))
             ), cal AS (
                 SELECT host.*, c.id AS calendar_id, c.tz AS calendar_tz,
                        co.resource_calendar_id AS company_calendar_id
-                  FROM host
+                  FROM host CROSS JOIN t
                   LEFT JOIN resource_calendar c
-                         ON c.id = CASE WHEN %(own)s THEN %(type_calendar)s
+                         ON c.id = CASE WHEN t.is_personal IS NOT TRUE
+                                             AND t.use_global_availability IS NOT TRUE
+                                             AND host.id = t.user_id
+                                        THEN t.resource_calendar_id
                                         ELSE host.user_calendar_id END
                   LEFT JOIN res_company co ON co.id = host.company_id
             )
-            SELECT cal.bookme_mode, cal.tz, cal.calendar_id, cal.calendar_tz,
-                   (SELECT json_agg(json_build_array(a.dayofweek, a.hour_from, a.hour_to,
-                                                     a.day_period)
+            SELECT t.id, t.is_personal IS TRUE, t.kind, t.capacity, t.duration, t.increment,
+                   t.min_notice, t.date_range_mode, t.rolling_days, t.date_from, t.date_to,
+                   t.daily_limit, t.buffer_before, t.buffer_after,
+                   (t.requires_approval AND t.multiple_requests) IS TRUE,
+                   cal.id, cal.company_id, cal.partner_id, cal.tz, cal.bookme_mode,
+                   cal.bookme_slot_duration, cal.bookme_min_gap, cal.resource_ids,
+                   cal.calendar_id, cal.calendar_tz, cal.company_calendar_id,
+                   (SELECT json_agg(json_build_array(a.dayofweek, a.hour_from, a.hour_to)
                                     ORDER BY a.sequence, a.week_type, a.dayofweek, a.hour_from, a.id)
                       FROM resource_calendar_attendance a
-                     WHERE a.calendar_id = cal.calendar_id AND a.display_type IS NULL),
-                   (SELECT json_agg(json_build_array(o.date, o.hour_from, o.hour_to)
-                                    ORDER BY o.date, o.hour_from, o.id)
-                      FROM bookme_date_availability o
-                     WHERE o.user_id = cal.id AND o.date >= %(lo_day)s AND o.date <= %(hi_day)s),
-                   -- the host's own time off, and company-wide time off: on the host's
-                   -- hours, on the company's default hours (which personal hours are
-                   -- copied from), or on no hours
-                   (SELECT json_agg(json_build_array(lv.date_from, lv.date_to)
-                                    ORDER BY lv.date_from, lv.id)
-                      FROM resource_calendar_leaves lv
-                     WHERE lv.time_type = 'leave' AND lv.date_from < %(hi)s AND lv.date_to > %(lo)s
-                       AND (lv.resource_id = ANY(cal.resource_ids)
-                            OR (lv.resource_id IS NULL
-                                AND (lv.calendar_id IS NULL
-                                     OR lv.calendar_id IN (cal.calendar_id, cal.company_calendar_id))
-                                AND (lv.company_id IS NULL OR lv.company_id = cal.company_id))))
-              FROM cal
+                     WHERE a.calendar_id = cal.calendar_id AND a.display_type IS NULL
+                       AND a.day_period IS DISTINCT FROM 'lunch'),
+                   EXISTS (SELECT 1 FROM bookme_google_calendar gc
+                             JOIN bookme_google_account ga ON ga.id = gc.account_id
+                            WHERE gc.user_id = cal.id AND gc.check_busy AND gc.active AND ga.active)
+              FROM t CROSS JOIN cal
             """,
-                uid=host.id,
-                own=own_calendar,
-                type_calendar=etype.resource_calendar_id.id or None,
+                type_id=etype.id,
+                host_id=host.id if host else None,
+            )
+        )
+        (
+            type_id,
+            personal,
+            kind,
+            capacity,
+            duration,
+            increment,
+            min_notice,
+            date_range_mode,
+            rolling_days,
+            date_from,
+            date_to,
+            daily_limit,
+            buffer_before,
+            buffer_after,
+            multiple_requests,
+            host_id,
+            company_id,
+            partner_id,
+            host_tz,
+            host_mode,
+            host_duration,
+            host_min_gap,
+            resource_ids,
+            calendar_id,
+            calendar_tz,
+            company_calendar_id,
+            attendances,
+            google,
+        ) = self.env.cr.fetchone()
+        if personal:
+            notice = (
+                self.env["ir.config_parameter"].sudo().get_param("crm_bookme.personal_notice", "next_day")
+            )
+            rules = engine.Rules(
+                duration=host_duration or 0,
+                mode=host_mode,
+                min_gap=host_min_gap or 0,
+                notice_next_day=notice == "next_day",
+            )
+        else:
+            rules = engine.Rules(
+                duration=duration or 0,
+                mode="windows",
+                increment=increment or None,
+                min_notice=min_notice or 0,
+                date_range_mode=date_range_mode,
+                rolling_days=rolling_days or 0,
+                date_from=date_from,
+                date_to=date_to,
+                daily_limit=daily_limit or 0,
+                buffer_before=buffer_before or 0,
+                buffer_after=buffer_after or 0,
+                capacity=(capacity or 0) if kind == "group" else 1,
+                multiple_requests=multiple_requests,
+            )
+        if attendances:
+            weekly = tuple(
+                engine.WeeklyInterval(int(day), hour_from, hour_to) for day, hour_from, hour_to in attendances
+            )
+        else:
+            weekly = engine.DEFAULT_BUSINESS_HOURS
+        return {
+            "type_id": type_id,
+            "rules": rules,
+            "free_windows": bool(personal and host_mode != "automatic"),
+            "host_id": host_id,
+            "partner_id": partner_id,
+            "company_id": company_id,
+            "resource_ids": resource_ids,
+            "calendar_ids": [calendar_id, company_calendar_id],
+            "tz": (calendar_tz if calendar_id else None) or host_tz or "UTC",
+            "weekly": weekly,
+            "google": google,
+        }
+
+    @api.model
+    def _window_data(self, setup, lo, hi):
+        """Everything of the host's that overlaps [lo, hi) (naive UTC), in one query and
+        one row, instants as epoch seconds:
+
+        - date-specific hours;
+        - time off: the host's own, and company-wide time off on the host's hours, on the
+          company's default hours (which personal hours are copied from) or on no hours;
+        - busy time: the host's busy calendar events, the ones they organise and the ones
+          they attend and have not declined (less their own, by ids), each found from its
+          own index (an OR of both would scan every event of everyone before ``hi``),
+          merged by PostgreSQL (``range_agg``) into the few spans the engine needs;
+          all-day events by their dates (their day runs midnight to midnight in the
+          host's zone), zero-length ones as instants. A booking's own event is not busy
+          time: the booking itself is one;
+        - the host's bookings that may hold time, with their type's buffers (for
+          :func:`engine.split_bookings`), found when their buffered time overlaps;
+        - free-for-appointment windows, by start (personal page, unless automatic mode).
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH ev AS (
+                SELECT e.start, e.stop, (e.allday IS TRUE AND e.start_date IS NOT NULL) AS whole_day,
+                       e.start_date, e.stop_date
+                  FROM calendar_event e
+                 WHERE e.user_id = %(uid)s
+                   AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
+                   AND e.stop > %(lo)s AND e.start < %(hi)s
+                   AND NOT EXISTS (SELECT 1 FROM bookme_booking b WHERE b.calendar_event_id = e.id)
+                UNION ALL
+                SELECT e.start, e.stop, (e.allday IS TRUE AND e.start_date IS NOT NULL),
+                       e.start_date, e.stop_date
+                  FROM calendar_event e
+                 WHERE e.id = ANY(ARRAY(SELECT a.event_id FROM calendar_attendee a
+                                         WHERE a.partner_id = %(pid)s AND a.state != 'declined'
+                                        EXCEPT
+                                        SELECT o.id FROM calendar_event o WHERE o.user_id = %(uid)s))
+                   AND e.user_id IS DISTINCT FROM %(uid)s
+                   AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
+                   AND e.stop > %(lo)s AND e.start < %(hi)s
+                   AND NOT EXISTS (SELECT 1 FROM bookme_booking b WHERE b.calendar_event_id = e.id)
+            )
+            SELECT
+                (SELECT json_agg(json_build_array(o.date, o.hour_from, o.hour_to)
+                                 ORDER BY o.date, o.hour_from, o.id)
+                   FROM bookme_date_availability o
+                  WHERE o.user_id = %(uid)s AND o.date >= %(lo_day)s AND o.date <= %(hi_day)s),
+                (SELECT json_agg(json_build_array(floor(date_part('epoch', lv.date_from))::bigint,
+                                                  ceil(date_part('epoch', lv.date_to))::bigint)
+                                 ORDER BY lv.date_from, lv.id)
+                   FROM resource_calendar_leaves lv
+                  WHERE lv.time_type = 'leave' AND lv.date_from < %(hi)s AND lv.date_to > %(lo)s
+                    AND (lv.resource_id = ANY(%(resource_ids)s)
+                         OR (lv.resource_id IS NULL
+                             AND (lv.calendar_id IS NULL OR lv.calendar_id = ANY(%(calendar_ids)s))
+                             AND (lv.company_id IS NULL OR lv.company_id = %(company_id)s)))),
+                (SELECT json_agg(json_build_array(floor(date_part('epoch', lower(r)))::bigint,
+                                                  ceil(date_part('epoch', upper(r)))::bigint))
+                   FROM unnest((SELECT range_agg(tsrange(ev.start, ev.stop)) FROM ev
+                                 WHERE NOT ev.whole_day AND ev.stop > ev.start)) r),
+                (SELECT json_agg(json_build_array(floor(date_part('epoch', ev.start))::bigint,
+                                                  ceil(date_part('epoch', ev.stop))::bigint))
+                   FROM ev WHERE NOT ev.whole_day AND ev.stop <= ev.start),
+                (SELECT json_agg(json_build_array(ev.start_date, ev.stop_date)) FROM ev WHERE ev.whole_day),
+                (SELECT json_agg(json_build_array(
+                            floor(date_part('epoch', b.start))::bigint,
+                            ceil(date_part('epoch', b.stop))::bigint,
+                            b.event_type_id, b.seats, b.state = 'requested', b.id,
+                            COALESCE(t.buffer_before, 0), COALESCE(t.buffer_after, 0),
+                            (t.requires_approval AND t.multiple_requests) IS TRUE))
+                   FROM bookme_booking b
+                   JOIN bookme_event_type t ON t.id = b.event_type_id
+                  WHERE b.user_id = %(uid)s AND b.state IN %(states)s
+                    AND b.start < %(hi)s + make_interval(mins => COALESCE(t.buffer_before, 0))
+                    AND b.stop > %(lo)s - make_interval(mins => COALESCE(t.buffer_after, 0))),
+                (SELECT json_agg(json_build_array(ceil(date_part('epoch', e.start))::bigint,
+                                                  floor(date_part('epoch', e.stop))::bigint)
+                                 ORDER BY e.start, e.id)
+                   FROM calendar_event e
+                  WHERE %(free)s AND e.user_id = %(uid)s AND e.active AND e.bookme_free
+                    AND e.start < %(hi)s AND e.stop > %(lo)s)
+            """,
+                uid=setup["host_id"],
+                pid=setup["partner_id"],
                 lo=lo,
                 hi=hi,
                 lo_day=lo.date(),
                 hi_day=hi.date(),
+                resource_ids=setup["resource_ids"],
+                calendar_ids=[cid for cid in setup["calendar_ids"] if cid],
+                company_id=setup["company_id"],
+                states=ACTIVE_STATES,
+                free=setup["free_windows"],
             )
         )
-        (host_mode, host_tz, calendar_id, calendar_tz, attendances, overrides, leaves) = (
-            self.env.cr.fetchone()
-        )
-        if attendances:
-            weekly = tuple(
-                engine.WeeklyInterval(int(day), hour_from, hour_to)
-                for day, hour_from, hour_to, period in attendances
-                if period != "lunch"
-            )
-        else:
-            weekly = engine.DEFAULT_BUSINESS_HOURS
+        overrides, leaves, spans, instants, whole_days, bookings, free = self.env.cr.fetchone()
         date_overrides = {}
         for day, hour_from, hour_to in overrides or ():
             date_overrides.setdefault(date.fromisoformat(day), []).append((hour_from, hour_to))
-        availability = engine.Availability(
-            tz=(calendar_tz if calendar_id else None) or host_tz or "UTC",
-            weekly=weekly,
-            date_overrides={day: tuple(hours) for day, hours in date_overrides.items()},
-            time_off=tuple(
-                (as_utc(datetime.fromisoformat(start)), as_utc(datetime.fromisoformat(stop)))
-                for start, stop in leaves or ()
-            ),
-        )
-        return availability, host_mode
-
-    @api.model
-    def _time_taken(self, etype, lo, hi, tz, host_mode, exclude_id=None, host=None):
-        """(busy, bookings, free windows) of the host around [lo, hi), in one query.
-
-        Busy: the host's busy calendar events, the ones they organise and the ones they
-        attend and have not declined (less their own, by ids), each found from its own
-        index (an OR of both would scan every event of everyone before ``hi``); plus
-        Book Me bookings: those of ``etype`` as :class:`engine.ExistingBooking` (seats,
-        pending), the others as busy time carrying their own type's buffers. A booking's
-        own calendar event is not counted twice. Free windows: the host's
-        free-for-appointment events, by start (personal page, unless automatic mode)."""
-        uid = (host or etype.user_id).id
-        for model in self._BUSY_MODELS:
-            self.env[model].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT 'e', e.start, e.stop, e.allday, e.start_date, e.stop_date,
-                   NULL::int, NULL::int, NULL::varchar, NULL::int, NULL::int, NULL::int, NULL::bool
-              FROM calendar_event e
-             WHERE e.user_id = %(uid)s
-               AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
-               AND e.stop > %(lo)s AND e.start < %(hi)s
-               AND NOT EXISTS (SELECT 1 FROM bookme_booking b WHERE b.calendar_event_id = e.id)
-            UNION ALL
-            SELECT 'e', e.start, e.stop, e.allday, e.start_date, e.stop_date,
-                   NULL, NULL, NULL, NULL, NULL, NULL, NULL
-              FROM calendar_event e
-             WHERE e.id = ANY(ARRAY(SELECT a.event_id FROM calendar_attendee a
-                                     WHERE a.partner_id = (SELECT partner_id FROM res_users
-                                                            WHERE id = %(uid)s)
-                                       AND a.state != 'declined'
-                                    EXCEPT
-                                    SELECT o.id FROM calendar_event o WHERE o.user_id = %(uid)s))
-               AND e.user_id IS DISTINCT FROM %(uid)s
-               AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
-               AND e.stop > %(lo)s AND e.start < %(hi)s
-               AND NOT EXISTS (SELECT 1 FROM bookme_booking b WHERE b.calendar_event_id = e.id)
-            UNION ALL
-            SELECT 'b', b.start, b.stop, NULL, NULL, NULL,
-                   b.id, b.event_type_id, b.state, b.seats, t.buffer_before, t.buffer_after,
-                   (t.requires_approval AND t.multiple_requests)
-              FROM bookme_booking b
-              JOIN bookme_event_type t ON t.id = b.event_type_id
-             WHERE b.user_id = %(uid)s AND b.state IN %(states)s
-               AND b.start < %(hi)s AND b.stop > %(lo)s
-            UNION ALL
-            SELECT 'f', e.start, e.stop, NULL, NULL, NULL, e.id, NULL, NULL, NULL, NULL, NULL, NULL
-              FROM calendar_event e
-             WHERE %(free)s AND e.user_id = %(uid)s AND e.active AND e.bookme_free
-               AND e.start < %(hi)s AND e.stop > %(lo)s
-            """,
-                uid=uid,
-                states=ACTIVE_STATES,
-                hi=hi,
-                lo=lo,
-                free=bool(etype.is_personal and host_mode != "automatic"),
-            )
-        )
-        rows = self.env.cr.fetchall()
-        busy, bookings, free = [], [], []
-        # Automatic mode measures free gaps from busy time only: there, this type's own
-        # (individual) bookings are busy time too.
-        automatic = etype.is_personal and host_mode == "automatic"
-        all_day_busy, Busy = engine.all_day_busy, engine.Busy
-        for kind, start, stop, allday, start_date, stop_date, *booking in rows:
-            if kind == "e":
-                busy.append(
-                    all_day_busy(start_date, stop_date, tz)
-                    if allday and start_date
-                    else Busy(start.replace(tzinfo=UTC), stop.replace(tzinfo=UTC))
-                )
-            elif kind == "f":
-                free.append((start, booking[0], as_utc(start), as_utc(stop)))
-        for kind, start, stop, *_dates, bid, type_id, state, seats, before, after, pending_free in rows:
-            if kind != "b":
-                continue
-            pending = state == "requested"
-            if type_id == etype.id:
-                bookings.append(
-                    engine.ExistingBooking(
-                        as_utc(start), as_utc(stop), seats=seats or 1, pending=pending, key=bid
-                    )
-                )
-                if automatic and bid != exclude_id and (not pending or not pending_free):
-                    busy.append(Busy(as_utc(start), as_utc(stop)))
-            elif not (pending and pending_free):
-                busy.append(Busy(as_utc(start), as_utc(stop), before or 0, after or 0))
-        free.sort(key=lambda item: item[:2])
-        return busy, bookings, [(start, stop) for _s, _id, start, stop in free]
+        tz = setup["tz"]
+        HostBooking = engine.HostBooking
+        return {
+            "date_overrides": {day: tuple(hours) for day, hours in date_overrides.items()},
+            "time_off": tuple(tuple(pair) for pair in leaves or ()),
+            "busy_spans": [tuple(pair) for pair in (spans or []) + (instants or [])],
+            "busy": [
+                engine.all_day_busy(date.fromisoformat(first), date.fromisoformat(last), tz)
+                for first, last in whole_days or ()
+            ],
+            "host_bookings": [HostBooking(*row) for row in bookings or ()],
+            "free_windows": [tuple(pair) for pair in free or ()],
+        }
 
     @api.model
     def _window_from_dates(self, date_from, date_to, tz):

@@ -4,6 +4,9 @@ from odoo import Command
 from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.crm_bookme import engine
+from odoo.addons.crm_bookme.engine.availability import utc_intervals
+from odoo.addons.crm_bookme.engine.busy import blocked_intervals
+from odoo.addons.crm_bookme.engine.localtime import epoch_ceil, epoch_floor
 from odoo.addons.crm_bookme.models.utils import as_naive, as_utc
 
 from .common import BookmeCase, naive, utc
@@ -11,9 +14,37 @@ from .common import BookmeCase, naive, utc
 MONDAY = utc(2030, 1, 7)
 
 
+def reference_rules(env, etype, host):
+    """The type's engine rules, read through the ORM."""
+    if etype.is_personal:
+        notice = env["ir.config_parameter"].sudo().get_param("crm_bookme.personal_notice", "next_day")
+        return engine.Rules(
+            duration=host.bookme_slot_duration,
+            mode=host.bookme_mode,
+            min_gap=host.bookme_min_gap,
+            notice_next_day=notice == "next_day",
+        )
+    return engine.Rules(
+        duration=etype.duration,
+        mode="windows",
+        increment=etype.increment or None,
+        min_notice=etype.min_notice,
+        date_range_mode=etype.date_range_mode,
+        rolling_days=etype.rolling_days,
+        date_from=etype.date_from or None,
+        date_to=etype.date_to or None,
+        daily_limit=etype.daily_limit,
+        buffer_before=etype.buffer_before,
+        buffer_after=etype.buffer_after,
+        capacity=etype.capacity if etype.kind == "group" else 1,
+        multiple_requests=etype.requires_approval and etype.multiple_requests,
+    )
+
+
 def reference_inputs(scheduler, etype, start, end, now, exclude_booking=None, host=None):
-    """The engine inputs as Book Me gathered them before the gathering became two SQL
-    queries: through the ORM, record by record. The new gathering must give the same."""
+    """The engine inputs as Book Me gathered them before the gathering became SQL
+    queries: through the ORM, record by record, with a margin of two days plus the
+    buffers. The SQL gathering must give the engine the same data in the span it needs."""
     etype = etype.sudo()
     host = (host or etype.user_id).sudo()
     margin = timedelta(days=1, minutes=etype.buffer_before + etype.buffer_after + 24 * 60)
@@ -143,7 +174,7 @@ def reference_inputs(scheduler, etype, start, end, now, exclude_booking=None, ho
         ]
     return {
         "availability": availability,
-        "rules": scheduler._rules(etype, host),
+        "rules": reference_rules(env, etype, host),
         "now": now,
         "busy": busy,
         "bookings": bookings,
@@ -152,11 +183,41 @@ def reference_inputs(scheduler, etype, start, end, now, exclude_booking=None, ho
     }
 
 
-def comparable(inputs):
-    out = dict(inputs)
-    out["busy"] = sorted(inputs["busy"], key=lambda b: (b.start, b.end, b.buffer_before, b.buffer_after))
-    out["bookings"] = sorted(inputs["bookings"], key=lambda b: (b.start, b.key))
-    return out
+def comparable(inputs, span):
+    """The inputs as the engine sees them (epoch seconds, busy time as its merged blocked
+    intervals, bare and with the type's buffers), restricted to ``span`` (epoch seconds):
+    the data the SQL gathering hands over in another form (merged busy spans, epoch
+    numbers), and, outside the span, the reference's wider margin, must not matter."""
+    lo, hi = span
+    rules = inputs["rules"]
+    av = inputs["availability"]
+
+    def clip(intervals):
+        return [
+            (max(a, lo), min(b, hi)) for a, b in intervals if (b > lo and a < hi) or (a == b and lo < a < hi)
+        ]
+
+    def busy(before, after, raw=False):
+        return clip(
+            blocked_intervals(inputs["busy"], before, after, raw=raw, spans=inputs.get("busy_spans", ()))
+        )
+
+    return {
+        "tz": av.tz,
+        "weekly": av.weekly,
+        "date_overrides": dict(av.date_overrides),
+        "time_off": sorted(clip(utc_intervals(av.time_off, widen=True))),
+        "rules": rules,
+        "busy": busy(0, 0, raw=True),
+        "buffered_busy": busy(rules.buffer_before, rules.buffer_after),
+        "bookings": sorted(
+            (epoch_floor(b.start), epoch_ceil(b.end), b.seats, b.pending, b.key)
+            for b in inputs["bookings"]
+            if epoch_ceil(b.end) > lo and epoch_floor(b.start) < hi
+        ),
+        "free_windows": clip(utc_intervals(inputs["free_windows"], widen=False)),
+        "exclude_key": inputs["exclude_key"],
+    }
 
 
 @tagged("post_install", "-at_install")
@@ -298,11 +359,28 @@ class TestGatheringIsUnchanged(BookmeCase):
         new = scheduler._engine_inputs(etype, start, end, now, exclude_booking, host)
         self.env.invalidate_all()
         old = reference_inputs(scheduler, etype, start, end, now, exclude_booking, host)
-        self.assertTrue(new["busy"] and new["availability"].time_off)
-        self.assertEqual(comparable(new), comparable(old))
+        self.assertTrue((new["busy"] or new["busy_spans"]) and new["availability"].time_off)
+        span = tuple(epoch_floor(t) for t in engine.gathering_span(new["rules"], start, end))
+        self.assertEqual(comparable(new, span), comparable(old, span))
+        # And what matters in the end: the same slots.
+        slots = engine.compute_slots(window_start=start, window_end=end, **new)
+        self.assertEqual(slots, engine.compute_slots(window_start=start, window_end=end, **old))
+        return slots
 
     def test_individual_type(self):
-        self.assert_same(self.etype)
+        self.assertTrue(self.assert_same(self.etype))
+
+    def test_two_queries_whatever_the_data(self):
+        """The settings and hours in one query, everything in the window in another; no
+        per-record read, even on a cold cache."""
+        scheduler = self.env["bookme.scheduler"]
+        start, end = MONDAY, MONDAY + timedelta(days=14)
+        personal = self.host.bookme_personal_type_id
+        for etype in (self.etype, self.buffered, self.group_type, personal):
+            scheduler._slots(etype, start, end)  # registry caches (config parameters)
+            self.env.invalidate_all()
+            with self.subTest(etype=etype.name), self.assertQueryCount(2):
+                self.assertTrue(scheduler._slots(etype, start, end))
 
     def test_individual_type_excluding_a_booking(self):
         self.assert_same(self.etype, exclude_booking=self.b1)
