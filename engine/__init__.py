@@ -34,6 +34,7 @@ Where each rule lives
 
 from .availability import DEFAULT_BUSINESS_HOURS, Availability, WeeklyInterval
 from .busy import Busy, ExistingBooking, HostBooking, all_day_busy, split_bookings
+from .localtime import epoch_ceil, epoch_floor
 from .rules import DATE_RANGE_MODES, MODES, Rules, can_cancel, for_host
 from .slots import Slot, check_slot, compute_slots, gathering_span, group_by_day
 
@@ -52,6 +53,8 @@ __all__ = [
     "can_cancel",
     "check_slot",
     "compute_slots",
+    "epoch_ceil",
+    "epoch_floor",
     "for_host",
     "gathering_span",
     "group_by_day",

@@ -11,14 +11,14 @@ from .utils import ACTIVE_STATES, UTC, as_naive, as_utc
 class BookmeScheduler(models.AbstractModel):
     """The bridge between Odoo's records and the plain-Python engine.
 
-    It gathers everything one host's slots depend on in two SQL queries, whatever the
-    number of events: the type's and the host's settings and weekly hours (:meth:`_setup`),
-    then what the engine needs in the span it names (:func:`engine.gathering_span`):
+    It gathers everything one host's slots depend on in one SQL query, whatever the
+    number of events (:meth:`_gather`): the type's and the host's settings and weekly
+    hours, and, in the span the engine names (:func:`engine.gathering_span`),
     date-specific hours, time off, busy time (merged in the database), the host's bookings
-    and free-for-appointment windows (:meth:`_window_data`). Instants cross as epoch
-    seconds, so no datetime is built per event. The engine decides what the data means
-    (:func:`engine.split_bookings`, :func:`engine.compute_slots`). The booking path calls
-    :meth:`_check_slot` inside its transaction, under the host lock.
+    and free-for-appointment windows. Instants cross as epoch seconds, so no datetime is
+    built per event. The engine decides what the data means (:func:`engine.split_bookings`,
+    :func:`engine.compute_slots`). The booking path calls :meth:`_check_slot` inside its
+    transaction, under the host lock.
     """
 
     _name = "bookme.scheduler"
@@ -57,26 +57,16 @@ class BookmeScheduler(models.AbstractModel):
     def _engine_inputs(
         self, etype, start, end, now=None, exclude_booking=None, host=None, host_decision=False
     ):
-        # The gathering reads the tables directly (only the columns the engine needs, no
-        # per-record ORM reads, which would each be a query on a cold cache): pending ORM
-        # changes are written first.
-        self.env.flush_all()
-        setup = self._setup(etype, host)
-        rules = setup["rules"]
-        lo, hi = (as_naive(value) for value in engine.gathering_span(rules, start, end))
-        data = self._window_data(setup, lo, hi)
+        data = self._gather(etype, start, end, host)
+        rules = data["rules"]
         exclude_key = exclude_booking.id if exclude_booking else None
-        busy, bookings = engine.split_bookings(data["host_bookings"], setup["type_id"], rules, exclude_key)
+        busy, bookings = engine.split_bookings(data["host_bookings"], etype.id, rules, exclude_key)
         busy += data["busy"]
-        if setup["google"]:
-            busy += self._google_busy(etype, lo, hi, self.env["res.users"].browse(setup["host_id"]))
+        if data["google"]:
+            lo, hi = data["span"]
+            busy += self._google_busy(etype, lo, hi, self.env["res.users"].browse(data["host_id"]))
         return {
-            "availability": engine.Availability(
-                tz=setup["tz"],
-                weekly=setup["weekly"],
-                date_overrides=data["date_overrides"],
-                time_off=data["time_off"],
-            ),
+            "availability": data["availability"],
             "rules": engine.for_host(rules) if host_decision else rules,
             "now": now or self._now(),
             "busy": busy,
@@ -97,72 +87,161 @@ class BookmeScheduler(models.AbstractModel):
             fetch=not self.env.context.get("bookme_google_cache_only"),
         )
 
+    # One round trip, whatever the data. It reads the tables directly (only the columns the
+    # engine needs; per-record ORM reads would each be a query on a cold cache), so pending
+    # ORM changes are written first.
+    #
+    # - the type's rules and the host (``host``, or the type's): its zone, weekly hours
+    #   (the type's own, or the host's; another staff member than the type's host, see
+    #   :meth:`_slots`, always brings their own hours), whether Google counts;
+    # - ``span``: the span engine.gathering_span names for the window (the same formula;
+    #   TestGatheringIsUnchanged holds them equal), and in it:
+    # - date-specific hours;
+    # - time off: the host's own, and company-wide time off on the host's hours, on the
+    #   company's default hours (which personal hours are copied from) or on no hours;
+    # - busy time: the host's busy calendar events, the ones they organise (one index,
+    #   ``calendar_event_bookme_busy_idx``) and the ones they attend and have not declined
+    #   (less their own, by ids; an OR of both would scan every event of everyone before
+    #   ``hi``), merged by PostgreSQL (``range_agg``) into the few spans the engine needs;
+    #   all-day events by their dates (their day runs midnight to midnight in the host's
+    #   zone), zero-length ones as instants. A booking's own event (``bookme_booked``) is
+    #   not busy time: the booking itself is;
+    # - the host's bookings that may hold time, with their type's buffers (for
+    #   engine.split_bookings), found when their buffered time overlaps;
+    # - free-for-appointment windows, by start (personal page, unless automatic mode).
+    # Instants come as epoch seconds (no datetime built per row).
+    _GATHER = """
+        WITH t AS (
+            SELECT * FROM bookme_event_type WHERE id = %(type_id)s
+        ), host AS (
+            SELECT u.id, u.company_id, u.partner_id, p.tz, u.bookme_mode,
+                   u.bookme_slot_duration, u.bookme_min_gap,
+                   -- res.users.resource_calendar_id: the first active resource's hours
+                   (SELECT r.calendar_id FROM resource_resource r
+                     WHERE r.user_id = u.id AND r.active
+                     ORDER BY r.name, r.id LIMIT 1) AS user_calendar_id,
+                   ARRAY(SELECT r.id FROM resource_resource r
+                          WHERE r.user_id = u.id AND r.active) AS resource_ids
+              FROM res_users u JOIN res_partner p ON p.id = u.partner_id
+             WHERE u.id = COALESCE(%(host_id)s, (SELECT user_id FROM t))
+        ), cal AS (
+            SELECT host.*, c.id AS calendar_id, c.tz AS calendar_tz,
+                   co.resource_calendar_id AS company_calendar_id,
+                   t.is_personal IS TRUE AND host.bookme_mode IS DISTINCT FROM 'automatic' AS free
+              FROM host CROSS JOIN t
+              LEFT JOIN resource_calendar c
+                     ON c.id = CASE WHEN t.is_personal IS NOT TRUE
+                                         AND t.use_global_availability IS NOT TRUE
+                                         AND host.id = t.user_id
+                                    THEN t.resource_calendar_id
+                                    ELSE host.user_calendar_id END
+              LEFT JOIN res_company co ON co.id = host.company_id
+        ), span AS (
+            SELECT to_timestamp(%(start)s - margin) AT TIME ZONE 'UTC' AS lo,
+                   to_timestamp(%(end)s + margin + 60 * d) AT TIME ZONE 'UTC' AS hi
+              FROM (SELECT d, 86400 + 60 * (greatest(d, g) + b) AS margin
+                      FROM (SELECT CASE WHEN t.is_personal THEN COALESCE(cal.bookme_slot_duration, 0)
+                                        ELSE COALESCE(t.duration, 0) END AS d,
+                                   CASE WHEN t.is_personal THEN COALESCE(cal.bookme_min_gap, 0)
+                                        ELSE 0 END AS g,
+                                   CASE WHEN t.is_personal THEN 0
+                                        ELSE COALESCE(t.buffer_before, 0) + COALESCE(t.buffer_after, 0)
+                                   END AS b
+                              FROM t CROSS JOIN cal) k) m
+        ), ev AS (
+            SELECT e.start, e.stop, (e.allday IS TRUE AND e.start_date IS NOT NULL) AS whole_day,
+                   e.start_date, e.stop_date
+              FROM calendar_event e
+             WHERE e.user_id = (SELECT id FROM cal)
+               AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
+               AND e.bookme_booked IS NOT TRUE
+               AND e.stop > (SELECT lo FROM span) AND e.start < (SELECT hi FROM span)
+            UNION ALL
+            SELECT e.start, e.stop, (e.allday IS TRUE AND e.start_date IS NOT NULL),
+                   e.start_date, e.stop_date
+              FROM calendar_event e
+             WHERE e.id = ANY(ARRAY(SELECT a.event_id FROM calendar_attendee a
+                                     WHERE a.partner_id = (SELECT partner_id FROM cal)
+                                       AND a.state != 'declined'
+                                    EXCEPT
+                                    SELECT o.id FROM calendar_event o
+                                     WHERE o.user_id = (SELECT id FROM cal)))
+               AND e.user_id IS DISTINCT FROM (SELECT id FROM cal)
+               AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
+               AND e.bookme_booked IS NOT TRUE
+               AND e.stop > (SELECT lo FROM span) AND e.start < (SELECT hi FROM span)
+        )
+        SELECT t.is_personal IS TRUE, t.kind, t.capacity, t.duration, t.increment,
+               t.min_notice, t.date_range_mode, t.rolling_days, t.date_from, t.date_to,
+               t.daily_limit, t.buffer_before, t.buffer_after,
+               (t.requires_approval AND t.multiple_requests) IS TRUE,
+               cal.id, cal.tz, cal.bookme_mode, cal.bookme_slot_duration, cal.bookme_min_gap,
+               cal.calendar_id, cal.calendar_tz, span.lo, span.hi,
+               (SELECT json_agg(json_build_array(a.dayofweek, a.hour_from, a.hour_to)
+                                ORDER BY a.sequence, a.week_type, a.dayofweek, a.hour_from, a.id)
+                  FROM resource_calendar_attendance a
+                 WHERE a.calendar_id = cal.calendar_id AND a.display_type IS NULL
+                   AND a.day_period IS DISTINCT FROM 'lunch'),
+               EXISTS (SELECT 1 FROM bookme_google_calendar gc
+                         JOIN bookme_google_account ga ON ga.id = gc.account_id
+                        WHERE gc.user_id = cal.id AND gc.check_busy AND gc.active AND ga.active),
+               (SELECT json_agg(json_build_array(o.date, o.hour_from, o.hour_to)
+                                ORDER BY o.date, o.hour_from, o.id)
+                  FROM bookme_date_availability o
+                 WHERE o.user_id = cal.id AND o.date >= span.lo::date AND o.date <= span.hi::date),
+               (SELECT json_agg(json_build_array(floor(date_part('epoch', lv.date_from))::bigint,
+                                                 ceil(date_part('epoch', lv.date_to))::bigint)
+                                ORDER BY lv.date_from, lv.id)
+                  FROM resource_calendar_leaves lv
+                 WHERE lv.time_type = 'leave' AND lv.date_from < span.hi AND lv.date_to > span.lo
+                   AND (lv.resource_id = ANY(cal.resource_ids)
+                        OR (lv.resource_id IS NULL
+                            AND (lv.calendar_id IS NULL
+                                 OR lv.calendar_id IN (cal.calendar_id, cal.company_calendar_id))
+                            AND (lv.company_id IS NULL OR lv.company_id = cal.company_id)))),
+               (SELECT json_agg(json_build_array(floor(date_part('epoch', lower(r)))::bigint,
+                                                 ceil(date_part('epoch', upper(r)))::bigint))
+                  FROM unnest((SELECT range_agg(tsrange(ev.start, ev.stop)) FROM ev
+                                WHERE NOT ev.whole_day AND ev.stop > ev.start)) r),
+               (SELECT json_agg(json_build_array(floor(date_part('epoch', ev.start))::bigint,
+                                                 ceil(date_part('epoch', ev.stop))::bigint))
+                  FROM ev WHERE NOT ev.whole_day AND ev.stop <= ev.start),
+               (SELECT json_agg(json_build_array(ev.start_date, ev.stop_date)) FROM ev WHERE ev.whole_day),
+               (SELECT json_agg(json_build_array(
+                           floor(date_part('epoch', b.start))::bigint,
+                           ceil(date_part('epoch', b.stop))::bigint,
+                           b.event_type_id, b.seats, b.state = 'requested', b.id,
+                           COALESCE(bt.buffer_before, 0), COALESCE(bt.buffer_after, 0),
+                           (bt.requires_approval AND bt.multiple_requests) IS TRUE))
+                  FROM bookme_booking b
+                  JOIN bookme_event_type bt ON bt.id = b.event_type_id
+                 WHERE b.user_id = cal.id AND b.state IN %(states)s
+                   AND b.start < span.hi + make_interval(mins => COALESCE(bt.buffer_before, 0))
+                   AND b.stop > span.lo - make_interval(mins => COALESCE(bt.buffer_after, 0))),
+               (SELECT json_agg(json_build_array(ceil(date_part('epoch', e.start))::bigint,
+                                                 floor(date_part('epoch', e.stop))::bigint)
+                                ORDER BY e.start, e.id)
+                  FROM calendar_event e
+                 WHERE cal.free AND e.user_id = cal.id AND e.active AND e.bookme_free
+                   AND e.start < span.hi AND e.stop > span.lo)
+          FROM t CROSS JOIN cal CROSS JOIN span
+    """
+
     @api.model
-    def _rules(self, etype, host=None):
-        """The :class:`engine.Rules` of ``etype`` (for ``host``: a personal type follows its
-        host's preferences)."""
+    def _gather(self, etype, start, end, host=None):
+        """Everything the slots of ``etype`` in [start, end) depend on (see ``_GATHER``)."""
         self.env.flush_all()
-        return self._setup(etype, host)["rules"]
-
-    @api.model
-    def _setup(self, etype, host=None):
-        """What does not depend on the window, in one query: the type's rules, the host
-        (``host``, or the type's), the zone and weekly hours that apply, and where the
-        host's time off and Google calendars are.
-
-        The weekly hours are the type's own, or the host's; another staff member than the
-        type's host (see :meth:`_slots`) always brings their own hours."""
         self.env.cr.execute(
             SQL(
-                """
-            WITH t AS (
-                SELECT * FROM bookme_event_type WHERE id = %(type_id)s
-            ), host AS (
-                SELECT u.id, u.company_id, u.partner_id, p.tz, u.bookme_mode,
-                       u.bookme_slot_duration, u.bookme_min_gap,
-                       -- res.users.resource_calendar_id: the first active resource's hours
-                       (SELECT r.calendar_id FROM resource_resource r
-                         WHERE r.user_id = u.id AND r.active
-                         ORDER BY r.name, r.id LIMIT 1) AS user_calendar_id,
-                       ARRAY(SELECT r.id FROM resource_resource r
-                              WHERE r.user_id = u.id AND r.active) AS resource_ids
-                  FROM res_users u JOIN res_partner p ON p.id = u.partner_id
-                 WHERE u.id = COALESCE(%(host_id)s, (SELECT user_id FROM t))
-            ), cal AS (
-                SELECT host.*, c.id AS calendar_id, c.tz AS calendar_tz,
-                       co.resource_calendar_id AS company_calendar_id
-                  FROM host CROSS JOIN t
-                  LEFT JOIN resource_calendar c
-                         ON c.id = CASE WHEN t.is_personal IS NOT TRUE
-                                             AND t.use_global_availability IS NOT TRUE
-                                             AND host.id = t.user_id
-                                        THEN t.resource_calendar_id
-                                        ELSE host.user_calendar_id END
-                  LEFT JOIN res_company co ON co.id = host.company_id
-            )
-            SELECT t.id, t.is_personal IS TRUE, t.kind, t.capacity, t.duration, t.increment,
-                   t.min_notice, t.date_range_mode, t.rolling_days, t.date_from, t.date_to,
-                   t.daily_limit, t.buffer_before, t.buffer_after,
-                   (t.requires_approval AND t.multiple_requests) IS TRUE,
-                   cal.id, cal.company_id, cal.partner_id, cal.tz, cal.bookme_mode,
-                   cal.bookme_slot_duration, cal.bookme_min_gap, cal.resource_ids,
-                   cal.calendar_id, cal.calendar_tz, cal.company_calendar_id,
-                   (SELECT json_agg(json_build_array(a.dayofweek, a.hour_from, a.hour_to)
-                                    ORDER BY a.sequence, a.week_type, a.dayofweek, a.hour_from, a.id)
-                      FROM resource_calendar_attendance a
-                     WHERE a.calendar_id = cal.calendar_id AND a.display_type IS NULL
-                       AND a.day_period IS DISTINCT FROM 'lunch'),
-                   EXISTS (SELECT 1 FROM bookme_google_calendar gc
-                             JOIN bookme_google_account ga ON ga.id = gc.account_id
-                            WHERE gc.user_id = cal.id AND gc.check_busy AND gc.active AND ga.active)
-              FROM t CROSS JOIN cal
-            """,
+                self._GATHER,
                 type_id=etype.id,
                 host_id=host.id if host else None,
+                start=engine.epoch_floor(start),
+                end=engine.epoch_ceil(end),
+                states=ACTIVE_STATES,
             )
         )
         (
-            type_id,
             personal,
             kind,
             capacity,
@@ -178,18 +257,23 @@ class BookmeScheduler(models.AbstractModel):
             buffer_after,
             multiple_requests,
             host_id,
-            company_id,
-            partner_id,
             host_tz,
             host_mode,
             host_duration,
             host_min_gap,
-            resource_ids,
             calendar_id,
             calendar_tz,
-            company_calendar_id,
+            lo,
+            hi,
             attendances,
             google,
+            overrides,
+            leaves,
+            spans,
+            instants,
+            whole_days,
+            bookings,
+            free,
         ) = self.env.cr.fetchone()
         if personal:
             notice = (
@@ -223,125 +307,22 @@ class BookmeScheduler(models.AbstractModel):
             )
         else:
             weekly = engine.DEFAULT_BUSINESS_HOURS
-        return {
-            "type_id": type_id,
-            "rules": rules,
-            "free_windows": bool(personal and host_mode != "automatic"),
-            "host_id": host_id,
-            "partner_id": partner_id,
-            "company_id": company_id,
-            "resource_ids": resource_ids,
-            "calendar_ids": [calendar_id, company_calendar_id],
-            "tz": (calendar_tz if calendar_id else None) or host_tz or "UTC",
-            "weekly": weekly,
-            "google": google,
-        }
-
-    @api.model
-    def _window_data(self, setup, lo, hi):
-        """Everything of the host's that overlaps [lo, hi) (naive UTC), in one query and
-        one row, instants as epoch seconds:
-
-        - date-specific hours;
-        - time off: the host's own, and company-wide time off on the host's hours, on the
-          company's default hours (which personal hours are copied from) or on no hours;
-        - busy time: the host's busy calendar events, the ones they organise and the ones
-          they attend and have not declined (less their own, by ids), each found from its
-          own index (an OR of both would scan every event of everyone before ``hi``),
-          merged by PostgreSQL (``range_agg``) into the few spans the engine needs;
-          all-day events by their dates (their day runs midnight to midnight in the
-          host's zone), zero-length ones as instants. A booking's own event is not busy
-          time: the booking itself is one;
-        - the host's bookings that may hold time, with their type's buffers (for
-          :func:`engine.split_bookings`), found when their buffered time overlaps;
-        - free-for-appointment windows, by start (personal page, unless automatic mode).
-        """
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH ev AS (
-                SELECT e.start, e.stop, (e.allday IS TRUE AND e.start_date IS NOT NULL) AS whole_day,
-                       e.start_date, e.stop_date
-                  FROM calendar_event e
-                 WHERE e.user_id = %(uid)s
-                   AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
-                   AND e.stop > %(lo)s AND e.start < %(hi)s
-                   AND NOT EXISTS (SELECT 1 FROM bookme_booking b WHERE b.calendar_event_id = e.id)
-                UNION ALL
-                SELECT e.start, e.stop, (e.allday IS TRUE AND e.start_date IS NOT NULL),
-                       e.start_date, e.stop_date
-                  FROM calendar_event e
-                 WHERE e.id = ANY(ARRAY(SELECT a.event_id FROM calendar_attendee a
-                                         WHERE a.partner_id = %(pid)s AND a.state != 'declined'
-                                        EXCEPT
-                                        SELECT o.id FROM calendar_event o WHERE o.user_id = %(uid)s))
-                   AND e.user_id IS DISTINCT FROM %(uid)s
-                   AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
-                   AND e.stop > %(lo)s AND e.start < %(hi)s
-                   AND NOT EXISTS (SELECT 1 FROM bookme_booking b WHERE b.calendar_event_id = e.id)
-            )
-            SELECT
-                (SELECT json_agg(json_build_array(o.date, o.hour_from, o.hour_to)
-                                 ORDER BY o.date, o.hour_from, o.id)
-                   FROM bookme_date_availability o
-                  WHERE o.user_id = %(uid)s AND o.date >= %(lo_day)s AND o.date <= %(hi_day)s),
-                (SELECT json_agg(json_build_array(floor(date_part('epoch', lv.date_from))::bigint,
-                                                  ceil(date_part('epoch', lv.date_to))::bigint)
-                                 ORDER BY lv.date_from, lv.id)
-                   FROM resource_calendar_leaves lv
-                  WHERE lv.time_type = 'leave' AND lv.date_from < %(hi)s AND lv.date_to > %(lo)s
-                    AND (lv.resource_id = ANY(%(resource_ids)s)
-                         OR (lv.resource_id IS NULL
-                             AND (lv.calendar_id IS NULL OR lv.calendar_id = ANY(%(calendar_ids)s))
-                             AND (lv.company_id IS NULL OR lv.company_id = %(company_id)s)))),
-                (SELECT json_agg(json_build_array(floor(date_part('epoch', lower(r)))::bigint,
-                                                  ceil(date_part('epoch', upper(r)))::bigint))
-                   FROM unnest((SELECT range_agg(tsrange(ev.start, ev.stop)) FROM ev
-                                 WHERE NOT ev.whole_day AND ev.stop > ev.start)) r),
-                (SELECT json_agg(json_build_array(floor(date_part('epoch', ev.start))::bigint,
-                                                  ceil(date_part('epoch', ev.stop))::bigint))
-                   FROM ev WHERE NOT ev.whole_day AND ev.stop <= ev.start),
-                (SELECT json_agg(json_build_array(ev.start_date, ev.stop_date)) FROM ev WHERE ev.whole_day),
-                (SELECT json_agg(json_build_array(
-                            floor(date_part('epoch', b.start))::bigint,
-                            ceil(date_part('epoch', b.stop))::bigint,
-                            b.event_type_id, b.seats, b.state = 'requested', b.id,
-                            COALESCE(t.buffer_before, 0), COALESCE(t.buffer_after, 0),
-                            (t.requires_approval AND t.multiple_requests) IS TRUE))
-                   FROM bookme_booking b
-                   JOIN bookme_event_type t ON t.id = b.event_type_id
-                  WHERE b.user_id = %(uid)s AND b.state IN %(states)s
-                    AND b.start < %(hi)s + make_interval(mins => COALESCE(t.buffer_before, 0))
-                    AND b.stop > %(lo)s - make_interval(mins => COALESCE(t.buffer_after, 0))),
-                (SELECT json_agg(json_build_array(ceil(date_part('epoch', e.start))::bigint,
-                                                  floor(date_part('epoch', e.stop))::bigint)
-                                 ORDER BY e.start, e.id)
-                   FROM calendar_event e
-                  WHERE %(free)s AND e.user_id = %(uid)s AND e.active AND e.bookme_free
-                    AND e.start < %(hi)s AND e.stop > %(lo)s)
-            """,
-                uid=setup["host_id"],
-                pid=setup["partner_id"],
-                lo=lo,
-                hi=hi,
-                lo_day=lo.date(),
-                hi_day=hi.date(),
-                resource_ids=setup["resource_ids"],
-                calendar_ids=[cid for cid in setup["calendar_ids"] if cid],
-                company_id=setup["company_id"],
-                states=ACTIVE_STATES,
-                free=setup["free_windows"],
-            )
-        )
-        overrides, leaves, spans, instants, whole_days, bookings, free = self.env.cr.fetchone()
+        tz = (calendar_tz if calendar_id else None) or host_tz or "UTC"
         date_overrides = {}
         for day, hour_from, hour_to in overrides or ():
             date_overrides.setdefault(date.fromisoformat(day), []).append((hour_from, hour_to))
-        tz = setup["tz"]
         HostBooking = engine.HostBooking
         return {
-            "date_overrides": {day: tuple(hours) for day, hours in date_overrides.items()},
-            "time_off": tuple(tuple(pair) for pair in leaves or ()),
+            "rules": rules,
+            "host_id": host_id,
+            "span": (lo, hi),
+            "google": google,
+            "availability": engine.Availability(
+                tz=tz,
+                weekly=weekly,
+                date_overrides={day: tuple(hours) for day, hours in date_overrides.items()},
+                time_off=tuple(tuple(pair) for pair in leaves or ()),
+            ),
             "busy_spans": [tuple(pair) for pair in (spans or []) + (instants or [])],
             "busy": [
                 engine.all_day_busy(date.fromisoformat(first), date.fromisoformat(last), tz)

@@ -30,6 +30,23 @@ class CalendarEvent(models.Model):
     bookme_booking_ids = fields.One2many(
         "bookme.booking", "calendar_event_id", "Bookings", groups="crm_bookme.group_bookme_user"
     )
+    bookme_booked = fields.Boolean(
+        "Book Me Booking's Event",
+        compute="_compute_bookme_booked",
+        store=True,
+        help="The event of a Book Me booking (the booking holds the host's time, not the event).",
+    )
+    # The host's busy events in a window, straight from one index (no table read, no join
+    # to the bookings): see bookme.scheduler._window_data.
+    _bookme_busy_idx = models.Index(
+        "(user_id, stop) INCLUDE (start, allday, start_date, stop_date)"
+        " WHERE active AND show_as = 'busy' AND bookme_free IS NOT TRUE AND bookme_booked IS NOT TRUE"
+    )
+
+    @api.depends("bookme_booking_ids")
+    def _compute_bookme_booked(self):
+        for event in self:
+            event.bookme_booked = bool(event.bookme_booking_ids)
 
     @api.onchange("bookme_free")
     def _onchange_bookme_free(self):
