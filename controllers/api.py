@@ -127,7 +127,7 @@ class BookmeApi(http.Controller):
     def slots(self, host_slug, type_slug, **params):
         host = common.find_host(host_slug)
         etype = common.find_type(host, type_slug)
-        tz = common.parse_tz(params.get("tz"), host.tz)
+        tz = common.parse_tz(params.get("tz"), params.get("tz") or host.tz)  # host.tz: one more read
         date_from, date_to = common.parse_window(params, tz)
         moving = common.booking_to_move(params.get("booking"), etype)
         return json_response(common.slots_payload(etype, date_from, date_to, tz, exclude_booking=moving))

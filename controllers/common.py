@@ -13,6 +13,7 @@ from odoo.http import request
 from odoo.tools import consteq, email_normalize
 from odoo.tools.misc import hmac
 
+from .. import engine
 from ..exceptions import BookmeError
 from ..models.utils import ACTIVE_STATES
 from . import validation
@@ -111,13 +112,22 @@ def invite_page_values(token, host):
     return {"invite": invite.token, "prefill_name": name, "prefill_email": email}
 
 
+# What a public route reads of the host, fetched with the search (one query): the code
+# that may lock its pages, its company (the company's code), its personal type and
+# whether its pages are on (a type's _bookme_is_public).
+HOST_FIELDS = ["bookme_secret_code", "company_id", "bookme_personal_type_id", "bookme_enabled"]
+
+
 def find_host(host_slug):
     validation.slug(host_slug)
-    host = (
-        request.env["res.users"]
-        .sudo()
-        .search([("bookme_slug", "=", host_slug), ("bookme_enabled", "=", True)], limit=1)
-    )
+    # The secret-code check and the route itself both look the host up: once per request.
+    found = request.httprequest.environ.setdefault("bookme.hosts", {})
+    Users = request.env["res.users"].sudo()
+    if host_slug not in found:
+        found[host_slug] = Users.search_fetch(
+            [("bookme_slug", "=", host_slug), ("bookme_enabled", "=", True)], HOST_FIELDS, limit=1
+        ).id
+    host = Users.browse(found[host_slug])
     if not host:
         raise bad("not_found", request.env._("This booking page does not exist."), status=404)
     return host
@@ -129,9 +139,11 @@ def find_type(host, type_slug):
     if type_slug == "free":
         etype = host.bookme_personal_type_id
     else:
-        etype = Type.search(
+        # With what _bookme_is_public reads, in the same query.
+        etype = Type.search_fetch(
             Type._bookme_public_domain()
             & Domain([("user_id", "=", host.id), ("slug", "=", type_slug), ("is_personal", "=", False)]),
+            ["active", "is_published", "user_id"],
             limit=1,
         )
     if not etype or not etype._bookme_is_public():
@@ -187,17 +199,21 @@ def slots_payload(etype, date_from, date_to, tz, exclude_booking=None):
     scheduler = request.env["bookme.scheduler"]
     start, end = scheduler._window_from_dates(date_from, date_to, tz)
     zone = ZoneInfo(tz)
-    days = {}
-    for slot in scheduler._slots(etype, start, end, exclude_booking=exclude_booking):
-        local = slot.start.astimezone(zone)
-        days.setdefault(local.date().isoformat(), []).append(
+    days = []
+    for day, slots in engine.group_by_day(
+        scheduler._slots(etype, start, end, exclude_booking=exclude_booking), tz
+    ):
+        days.append(
             {
-                "start": local.isoformat(),
-                "end": slot.end.astimezone(zone).isoformat(),
-                "seats_left": slot.seats_left,
+                "date": day.isoformat(),
+                "slots": [
+                    {
+                        "start": slot.start.astimezone(zone).isoformat(),
+                        "end": slot.end.astimezone(zone).isoformat(),
+                        "seats_left": slot.seats_left,
+                    }
+                    for slot in slots
+                ],
             }
         )
-    return {
-        "timezone": tz,
-        "days": [{"date": day, "slots": slots} for day, slots in sorted(days.items())],
-    }
+    return {"timezone": tz, "days": days}

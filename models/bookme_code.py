@@ -32,7 +32,9 @@ class BookmeCode(models.AbstractModel):
         host = host.sudo()
         if host.bookme_secret_code:
             return "personal", host.bookme_secret_code
-        company_code = host.company_id.bookme_secret_code
+        company = host.company_id
+        company.fetch(["bookme_secret_code"])  # that column only: a company's row is wide
+        company_code = company.bookme_secret_code
         if company_code:
             return "company", company_code
         return None, None
