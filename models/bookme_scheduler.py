@@ -109,10 +109,12 @@ class BookmeScheduler(models.AbstractModel):
     # - the host's bookings that may hold time, with their type's buffers (for
     #   engine.split_bookings), found when their buffered time overlaps;
     # - free-for-appointment windows, by start (personal page, unless automatic mode).
-    # Instants come as epoch seconds (no datetime built per row).
+    # Instants come as epoch seconds (no datetime built per row). The query runs inside a
+    # PL/pgSQL function so that PostgreSQL plans it once per connection (planning it took
+    # longer than running it), see :meth:`init`.
     _GATHER = """
         WITH t AS (
-            SELECT * FROM bookme_event_type WHERE id = %(type_id)s
+            SELECT * FROM bookme_event_type WHERE id = p_type_id
         ), host AS (
             SELECT u.id, u.company_id, u.partner_id, p.tz, u.bookme_mode,
                    u.bookme_slot_duration, u.bookme_min_gap,
@@ -123,7 +125,7 @@ class BookmeScheduler(models.AbstractModel):
                    ARRAY(SELECT r.id FROM resource_resource r
                           WHERE r.user_id = u.id AND r.active) AS resource_ids
               FROM res_users u JOIN res_partner p ON p.id = u.partner_id
-             WHERE u.id = COALESCE(%(host_id)s, (SELECT user_id FROM t))
+             WHERE u.id = COALESCE(p_host_id, (SELECT user_id FROM t))
         ), cal AS (
             SELECT host.*, c.id AS calendar_id, c.tz AS calendar_tz,
                    co.resource_calendar_id AS company_calendar_id,
@@ -137,8 +139,8 @@ class BookmeScheduler(models.AbstractModel):
                                     ELSE host.user_calendar_id END
               LEFT JOIN res_company co ON co.id = host.company_id
         ), span AS (
-            SELECT to_timestamp(%(start)s - margin) AT TIME ZONE 'UTC' AS lo,
-                   to_timestamp(%(end)s + margin + 60 * d) AT TIME ZONE 'UTC' AS hi
+            SELECT to_timestamp(p_start - margin) AT TIME ZONE 'UTC' AS lo,
+                   to_timestamp(p_end + margin + 60 * d) AT TIME ZONE 'UTC' AS hi
               FROM (SELECT d, 86400 + 60 * (greatest(d, g) + b) AS margin
                       FROM (SELECT CASE WHEN t.is_personal THEN COALESCE(cal.bookme_slot_duration, 0)
                                         ELSE COALESCE(t.duration, 0) END AS d,
@@ -215,7 +217,7 @@ class BookmeScheduler(models.AbstractModel):
                            (bt.requires_approval AND bt.multiple_requests) IS TRUE))
                   FROM bookme_booking b
                   JOIN bookme_event_type bt ON bt.id = b.event_type_id
-                 WHERE b.user_id = cal.id AND b.state IN %(states)s
+                 WHERE b.user_id = cal.id AND b.state = ANY(p_states)
                    AND b.start < span.hi + make_interval(mins => COALESCE(bt.buffer_before, 0))
                    AND b.stop > span.lo - make_interval(mins => COALESCE(bt.buffer_after, 0))),
                (SELECT json_agg(json_build_array(ceil(date_part('epoch', e.start))::bigint,
@@ -227,18 +229,49 @@ class BookmeScheduler(models.AbstractModel):
           FROM t CROSS JOIN cal CROSS JOIN span
     """
 
+    _GATHER_COLUMNS = """
+        personal boolean, kind varchar, capacity integer, duration integer, increment integer,
+        min_notice integer, date_range_mode varchar, rolling_days integer, date_from date,
+        date_to date, daily_limit integer, buffer_before integer, buffer_after integer,
+        multiple_requests boolean, host_id integer, host_tz varchar, host_mode varchar,
+        host_duration integer, host_min_gap integer, calendar_id integer, calendar_tz varchar,
+        lo timestamp, hi timestamp, attendances json, google boolean, overrides json,
+        leaves json, spans json, instants json, whole_days json, bookings json, free json
+    """
+
+    _GATHER_FUNCTION = (
+        """
+        DROP FUNCTION IF EXISTS bookme_gather(integer, integer, bigint, bigint, varchar[]);
+        CREATE FUNCTION bookme_gather(p_type_id integer, p_host_id integer, p_start bigint,
+                                      p_end bigint, p_states varchar[])
+        RETURNS TABLE ("""
+        + _GATHER_COLUMNS
+        + """) LANGUAGE plpgsql STABLE AS $gather$
+        #variable_conflict use_column
+        BEGIN
+            RETURN QUERY """
+        + _GATHER
+        + """;
+        END
+        $gather$
+        """
+    )
+
+    def init(self):
+        self.env.cr.execute(SQL(self._GATHER_FUNCTION))
+
     @api.model
     def _gather(self, etype, start, end, host=None):
         """Everything the slots of ``etype`` in [start, end) depend on (see ``_GATHER``)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                self._GATHER,
-                type_id=etype.id,
-                host_id=host.id if host else None,
-                start=engine.epoch_floor(start),
-                end=engine.epoch_ceil(end),
-                states=ACTIVE_STATES,
+                "SELECT * FROM bookme_gather(%s, %s, %s, %s, %s)",
+                etype.id,
+                host.id if host else None,
+                engine.epoch_floor(start),
+                engine.epoch_ceil(end),
+                list(ACTIVE_STATES),
             )
         )
         (
