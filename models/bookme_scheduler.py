@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .. import engine
-from .utils import ACTIVE_STATES, UTC, as_naive, as_utc
+from .utils import ACTIVE_STATES, UTC, as_utc
 
 
 class BookmeScheduler(models.AbstractModel):
