@@ -96,9 +96,9 @@ for n in SIZES:
             RETURNING id''', [user.id, starts, stops])
         ids = [r[0] for r in env.cr.fetchall()]
         env.cr.execute('''
-            INSERT INTO calendar_attendee (event_id, partner_id, state, common_name)
-            SELECT id, %s, 'accepted', %s FROM unnest(%s::int[]) AS id''',
-            [user.partner_id.id, user.name, ids])
+            INSERT INTO calendar_attendee (event_id, partner_id, state, common_name, bookme_organizer_id)
+            SELECT id, %s, 'accepted', %s, %s FROM unnest(%s::int[]) AS id''',
+            [user.partner_id.id, user.name, user.id, ids])
         env.cr.execute('''
             INSERT INTO calendar_event_res_partner_rel (calendar_event_id, res_partner_id)
             SELECT id, %s FROM unnest(%s::int[]) AS id''', [user.partner_id.id, ids])

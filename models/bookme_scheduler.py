@@ -100,9 +100,10 @@ class BookmeScheduler(models.AbstractModel):
     # - time off: the host's own, and company-wide time off on the host's hours, on the
     #   company's default hours (which personal hours are copied from) or on no hours;
     # - busy time: the host's busy calendar events, the ones they organise (one index,
-    #   ``calendar_event_bookme_busy_idx``) and the ones they attend and have not declined
-    #   (less their own, by ids; an OR of both would scan every event of everyone before
-    #   ``hi``), merged by PostgreSQL (``range_agg``) into the few spans the engine needs;
+    #   ``calendar_event_bookme_busy_idx``) and the ones others organise that they attend
+    #   and have not declined (``calendar_attendee_bookme_partner_organizer_idx``; an OR of
+    #   both would scan every event of everyone before ``hi``), merged by PostgreSQL
+    #   (``range_agg``) into the few spans the engine needs;
     #   all-day events by their dates (their day runs midnight to midnight in the host's
     #   zone), zero-length ones as instants. A booking's own event (``bookme_booked``) is
     #   not busy time: the booking itself is;
@@ -162,12 +163,19 @@ class BookmeScheduler(models.AbstractModel):
             SELECT e.start, e.stop, (e.allday IS TRUE AND e.start_date IS NOT NULL),
                    e.start_date, e.stop_date
               FROM calendar_event e
-             WHERE e.id = ANY(ARRAY(SELECT a.event_id FROM calendar_attendee a
-                                     WHERE a.partner_id = (SELECT partner_id FROM cal)
-                                       AND a.state != 'declined'
-                                    EXCEPT
-                                    SELECT o.id FROM calendar_event o
-                                     WHERE o.user_id = (SELECT id FROM cal)))
+             WHERE e.id = ANY(ARRAY(
+                       -- three ranges of one index, around the host's own events
+                       SELECT a.event_id FROM calendar_attendee a
+                        WHERE a.partner_id = (SELECT partner_id FROM cal) AND a.state != 'declined'
+                          AND a.bookme_organizer_id < (SELECT id FROM cal)
+                       UNION ALL
+                       SELECT a.event_id FROM calendar_attendee a
+                        WHERE a.partner_id = (SELECT partner_id FROM cal) AND a.state != 'declined'
+                          AND a.bookme_organizer_id > (SELECT id FROM cal)
+                       UNION ALL
+                       SELECT a.event_id FROM calendar_attendee a
+                        WHERE a.partner_id = (SELECT partner_id FROM cal) AND a.state != 'declined'
+                          AND a.bookme_organizer_id IS NULL))
                AND e.user_id IS DISTINCT FROM (SELECT id FROM cal)
                AND e.active AND e.show_as = 'busy' AND e.bookme_free IS NOT TRUE
                AND e.bookme_booked IS NOT TRUE
