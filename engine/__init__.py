@@ -5,8 +5,11 @@ translate records into these plain values, call :func:`compute_slots` for listin
 :func:`check_slot` inside the booking transaction, and store what comes back.
 
 Units: datetimes crossing the API are timezone-aware, UTC for inputs and outputs (a
-naive datetime is read as UTC, Odoo's convention); durations, buffers and notices are
-integer minutes; weekly hours are local float hours in the availability's zone.
+naive datetime is read as UTC, Odoo's convention); input instants may also be ``int``
+epoch seconds (:func:`epoch_floor` / :func:`epoch_ceil` convert), and plain busy time may
+come as merged epoch pairs (``busy_spans``), so a caller reading the database in bulk
+builds no datetime per row; durations, buffers and notices are integer minutes; weekly
+hours are local float hours in the availability's zone.
 
 Public API
 ----------
@@ -27,9 +30,11 @@ Where each rule lives
 :mod:`.localtime`     zones, DST (gap -> end of gap, ambiguous -> first occurrence)
 :mod:`.intervals`     sorted half-open interval algebra (sweeps)
 :mod:`.availability`  weekly plan + overrides -> UTC intervals
-:mod:`.busy`          busy items, the max-of-facing-buffers rule, bookings/sessions
+:mod:`.busy`          busy items, the max-of-facing-buffers rule, bookings/sessions,
+                      which of the host's bookings are busy time
 :mod:`.rules`         notice, horizon, daily-limit days, cancellation deadline
-:mod:`.slots`         the modes, local-clock alignment, filters, window property
+:mod:`.slots`         the modes, local-clock alignment, filters, window property,
+                      the span a window needs
 """
 
 from .availability import DEFAULT_BUSINESS_HOURS, Availability, WeeklyInterval
