@@ -7,6 +7,7 @@
 #   .local/pg/            a private PostgreSQL cluster, when no server is given
 #   .local/data/          Odoo's data dir (filestore, sessions)
 #   .local/log/           logs
+#   .local/node/          rtlcss (npm), which Odoo runs to mirror CSS for right-to-left languages
 
 set -o pipefail
 
@@ -111,6 +112,30 @@ ensure_venv() {
     "$BOOKME_PY" -m pip install -q --disable-pip-version-check "${args[@]}" \
         || die "pip install failed (see above)"
     printf '%s\n' "${stamps[@]}" >>"$stamp_file"
+}
+
+# --- rtlcss (right-to-left CSS) ------------------------------------------------------------
+# Odoo mirrors the website's CSS for right-to-left languages (Hebrew, Arabic...) by running
+# the `rtlcss` command found on PATH (odoo/addons/base/models/assetsbundle.py, run_rtlcss);
+# without it, RTL pages get the left-to-right CSS. Debian has no package for it: it comes
+# from npm, into .local/node, and its bin folder goes first on PATH for the Odoo processes
+# this checkout starts. Without npm, one line says so and Odoo runs without it.
+BOOKME_RTLCSS_VERSION=${BOOKME_RTLCSS_VERSION:-4.3.0}
+ensure_rtlcss() {
+    local prefix="$BOOKME_LOCAL/node"
+    local bin="$prefix/node_modules/.bin"
+    if [ ! -x "$bin/rtlcss" ] || ! "$bin/rtlcss" --version 2>/dev/null | grep -qE " ?${BOOKME_RTLCSS_VERSION//./\\.}$"; then
+        if ! command -v npm >/dev/null 2>&1; then
+            say "rtlcss not installed (no npm): right-to-left pages (Hebrew, Arabic) will not be mirrored"
+            return 0
+        fi
+        say "Installing rtlcss $BOOKME_RTLCSS_VERSION (npm) into .local/node for right-to-left CSS"
+        mkdir -p "$prefix"
+        npm install --silent --no-audit --no-fund --prefix "$prefix" "rtlcss@$BOOKME_RTLCSS_VERSION" \
+            >"$prefix/npm-install.log" 2>&1 \
+            || { say "rtlcss could not be installed (see $prefix/npm-install.log): right-to-left pages will not be mirrored"; return 0; }
+    fi
+    case ":$PATH:" in *":$bin:"*) ;; *) export PATH="$bin:$PATH" ;; esac
 }
 
 # --- PostgreSQL ------------------------------------------------------------------------
