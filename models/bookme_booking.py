@@ -5,12 +5,14 @@ from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, format_datetime
+from odoo.http import request
+from odoo.tools import email_normalize
 
 from .. import engine
 from ..engine.ics import booking_ics
 from ..exceptions import BookmeError
 from .bookme_location import is_web_url
+from .time_format import format_when
 from .utils import ACTIVE_STATES, as_naive, as_utc
 
 UTC = timezone.utc
@@ -169,21 +171,37 @@ class BookmeBooking(models.Model):
             booking.host_start_display = booking._bookme_display_for(booking.user_id.lang, booking.user_id.tz)
 
     def _bookme_display_for(self, lang, tz):
-        """The booking's time as ``"Friday 27 November 2026, 08:00 – 08:30 (Europe/Brussels)"``
-        in ``lang`` and ``tz``."""
+        """The booking's time as a reader of ``lang`` in zone ``tz`` reads it:
+        ``"Friday, November 27, 2026, 8:00 AM – 8:30 AM (Europe/Brussels)"``,
+        ``"fredag 27. november 2026, 08:00 – 08:30 (Europe/Oslo)"`` (see :mod:`.time_format`)."""
         self.ensure_one()
         if not self.start:
             return False
-        env = self.env(context=dict(self.env.context, lang=lang or None))
-        tz = tz or "UTC"
-        start = format_datetime(env, self.start, tz=tz, dt_format="EEEE d MMMM y, HH:mm")
-        stop = format_datetime(env, self.stop, tz=tz, dt_format="HH:mm")
-        return f"{start} – {stop} ({tz})"
+        return format_when(self.env, self.start, tz or "UTC", lang, stop=self.stop)
 
+    @api.depends("lang")
     def _compute_manage_url(self):
+        """The guest's page, in the language they booked in: ``…/nb/book/booking/<token>``
+        (the links of the guest's emails and the API's ``manage_url``)."""
         for booking in self:
             token = booking.sudo().access_token
-            booking.manage_url = f"{booking.get_base_url()}/book/booking/{token}"
+            booking.manage_url = (
+                f"{booking.get_base_url()}{booking._bookme_lang_prefix()}/book/booking/{token}"
+            )
+
+    def _bookme_lang_prefix(self):
+        """The website's URL prefix of the booking's language (``"/nb"``), or ``""`` when
+        that language is the website's default or not one of its languages."""
+        self.ensure_one()
+        if not self.lang:
+            return ""
+        Website = self.env["website"].sudo()
+        website = Website.get_current_website() if request and getattr(request, "website", None) else None
+        website = website or Website.search([("company_id", "in", [self.company_id.id, False])], limit=1)
+        if not website or self.lang == website.default_lang_id.code:
+            return ""
+        lang = website.language_ids.filtered(lambda lg: lg.code == self.lang)
+        return f"/{lang.url_code}" if lang else ""
 
     # --- Direct writes -----------------------------------------------------------------------
 
@@ -474,9 +492,11 @@ class BookmeBooking(models.Model):
 
     def _bookme_ics(self):
         """The booking as an iCalendar file (bytes): CONFIRMED, TENTATIVE or CANCELLED
-        (built by :func:`crm_bookme.engine.ics.booking_ics`)."""
+        (built by :func:`crm_bookme.engine.ics.booking_ics`). Its texts are in the guest's
+        language (the one they booked in), the time in the description in the guest's
+        zone."""
         self.ensure_one()
-        booking = self.sudo()
+        booking = self.sudo().with_context(lang=self.lang or self.partner_id.lang or self.env.lang)
         # What the guest sees names them as they typed it, never a stored contact's name
         # (an anonymous booker may have typed someone else's address).
         guest = booking.guest_name or booking.partner_id.name
@@ -488,9 +508,10 @@ class BookmeBooking(models.Model):
                 None,
                 [
                     booking.event_type_id.name,
+                    booking.start_display,
                     location,
                     booking.note,
-                    self.env._("Manage your booking: %(url)s", url=booking.manage_url),
+                    booking.env._("Manage your booking: %(url)s", url=booking.manage_url),
                 ],
             )
         )
@@ -522,6 +543,14 @@ class BookmeBooking(models.Model):
             "end": as_utc(self.stop).astimezone(zone).isoformat(),
             "manage_url": self.manage_url,
         }
+
+    def _bookme_text_dir(self):
+        """``"rtl"`` when the language being written in (the environment's: a template
+        renders each email in its recipient's) is right-to-left, like Hebrew; else
+        ``"ltr"``. Book Me's email layout (``MAIL_LAYOUT``) sets it as the emails' ``dir``:
+        Odoo's mail layouts set none, and mail clients then lay Hebrew out left to right."""
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        return "rtl" if lang and lang.direction == "rtl" else "ltr"
 
     def _bookme_videocall_url(self):
         """The event's video call address if it is a web address (a link), else False."""

@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
 
+from .time_format import format_when
 from .utils import as_naive, as_utc
 
 EXPIRY_PARAM = "crm_bookme.request_expiry"
@@ -216,7 +216,7 @@ class BookmeBookingApproval(models.Model):
                 self.env._(
                     "%(host)s is not free at %(time)s. Choose one of the free times offered.",
                     host=host.name,
-                    time=format_datetime(self.env, as_naive(start), tz=host.tz or "UTC"),
+                    time=format_when(self.env, start, host.tz or "UTC", self.env.lang),
                 )
             )
         old_display = self.start_display
@@ -312,9 +312,7 @@ class BookmeBookingApproval(models.Model):
         """An Odoo inbox notice to the booking's host about a decision someone else (or the
         expiry) made."""
         self.ensure_one()
-        start = format_datetime(
-            self.with_context(lang=self.user_id.lang).env, self.start, tz=self.user_id.tz or "UTC"
-        )
+        start = self.host_start_display
         record = self.calendar_event_id or self
         record.sudo().with_context(bookme_inbox_only=True).message_notify(
             partner_ids=self.user_id.partner_id.ids,

@@ -8,7 +8,8 @@ import logging
 import psycopg2
 
 from odoo import Command, models
-from odoo.tools import format_datetime
+
+from .utils import MAIL_LAYOUT
 
 _logger = logging.getLogger(__name__)
 
@@ -84,7 +85,9 @@ class BookmeBookingNotify(models.Model):
         email_values = {"attachment_ids": [Command.link(attachment.id)]} if attachment else None
         try:
             with self.env.cr.savepoint():
-                template.with_context(**render_ctx).send_mail(self.id, email_values=email_values)
+                template.with_context(**render_ctx).send_mail(
+                    self.id, email_values=email_values, email_layout_xmlid=MAIL_LAYOUT
+                )
         except psycopg2.errors.SerializationFailure:
             raise
         except Exception as exc:  # a broken template must never lose a booking
@@ -139,7 +142,7 @@ class BookmeBookingNotify(models.Model):
             "cancelled": booking.env._("Booking cancelled: %(name)s", name=name),
             "rescheduled": booking.env._("Booking moved: %(name)s", name=name),
         }
-        start = format_datetime(booking.env, booking.start, tz=booking.user_id.tz or "UTC")
+        start = booking.host_start_display
         body = booking.env._("%(subject)s — %(start)s", subject=subjects[what], start=start)
         record = booking.calendar_event_id or booking
         record.with_context(bookme_inbox_only=True).message_notify(

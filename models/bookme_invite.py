@@ -4,7 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.tools import email_normalize, format_datetime
+from odoo.tools import email_normalize
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
 INVITE_SCOPE = "crm_bookme.invite"
@@ -139,7 +139,7 @@ class BookmeInvite(models.AbstractModel):
         ):
             return
         host = booking.user_id
-        start = format_datetime(booking.with_context(lang=host.lang).env, booking.start, tz=host.tz or "UTC")
+        start = booking.host_start_display
         body = Markup('%s <a href="%s">%s</a> (%s)') % (
             self.with_context(lang=host.lang).env._("Booked through the Book Me link sent from here:"),
             booking_url,

@@ -230,14 +230,16 @@ class TestHostLanguage(BookmeCase):
         guest_mail = mails.filtered(lambda m: booking.partner_id in m.recipient_ids)
         self.assertEqual((len(host_mail), len(guest_mail)), (1, 1))
         # 08:00 UTC is 09:00 in Brussels, 08:00 in Reykjavik.
-        self.assertIn("Monday 7 January 2030, 09:00", host_mail.body_html)
+        self.assertIn("Monday, January 7, 2030, 9:00 AM", host_mail.body_html)
         self.assertIn("(Europe/Brussels)", host_mail.body_html)
         self.assertNotIn("mandag", host_mail.body_html)
         self.assertNotIn("Reykjavik", host_mail.body_html)
         self.assertIn("New booking", host_mail.subject)
-        self.assertIn("mandag 7 januar 2030, 08:00", guest_mail.body_html)
+        self.assertIn("mandag 7. januar 2030, 08:00", guest_mail.body_html)
         self.assertIn("(Atlantic/Reykjavik)", guest_mail.body_html)
-        self.assertEqual(booking.host_start_display, "Monday 7 January 2030, 09:00 – 09:30 (Europe/Brussels)")
+        self.assertEqual(
+            booking.host_start_display, "Monday, January 7, 2030, 9:00 AM – 9:30 AM (Europe/Brussels)"
+        )
         notice = self.env["mail.message"].search(
             [
                 ("model", "=", "calendar.event"),
@@ -267,8 +269,8 @@ class TestHostLanguage(BookmeCase):
             ]
         )
         self.assertEqual(len(host_mail), 1)
-        self.assertIn("it was Monday 7 January 2030, 09:00", host_mail.body_html)
-        self.assertIn("Monday 7 January 2030, 10:00", host_mail.body_html)
+        self.assertIn("it was Monday, January 7, 2030, 9:00", host_mail.body_html)
+        self.assertIn("Monday, January 7, 2030, 10:00", host_mail.body_html)
 
 
 @tagged("post_install", "-at_install")

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
 
+from ..models.time_format import format_when
 from ..models.utils import as_utc
 from . import bookme_slot_choice  # noqa: F401 (the parent model is defined first)
 
@@ -58,7 +58,7 @@ class BookmeBookingReschedule(models.TransientModel):
         booking.message_post(
             body=self.env._(
                 "Rescheduled to %(when)s.",
-                when=format_datetime(self.env, booking.start, tz=host.tz or "UTC"),
+                when=format_when(self.env, booking.start, host.tz or "UTC", self.env.lang, stop=booking.stop),
             )
         )
         return {"type": "ir.actions.act_window_close"}
