@@ -106,7 +106,7 @@ class BookmePages(http.Controller):
         path = f"/book/{host.bookme_slug}"
         if not etype.is_personal:
             path = f"{path}/{etype.slug}"
-        return request.redirect(f"{path}?embed=1")
+        return request.redirect(request.env["ir.http"]._url_lang(f"{path}?embed=1"))
 
     @http.route(
         "/book/<string:host_slug>/<string:type_slug>",
@@ -284,7 +284,9 @@ class BookmePages(http.Controller):
                 booking=booking,
             )
         suffix = "&embed=1" if embed else ""
-        return request.redirect(f"/book/booking/{booking.access_token}?moved=1{suffix}")
+        # Back to the guest's page in the language of the page they moved it from.
+        path = f"/book/booking/{booking.access_token}?moved=1{suffix}"
+        return request.redirect(request.env["ir.http"]._url_lang(path))
 
     @http.route("/book/booking/<string:token>/ics", type="http", auth="public", sitemap=False, readonly=True)
     def booking_ics(self, token, **_kw):
