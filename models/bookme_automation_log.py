@@ -8,7 +8,7 @@ from odoo.tools import SQL
 
 from ..engine import automations as au
 from .bookme_automation import TRIGGERS
-from .utils import as_naive, as_utc
+from .utils import MAIL_LAYOUT, as_naive, as_utc
 
 _logger = logging.getLogger(__name__)
 
@@ -243,6 +243,7 @@ class BookmeAutomationLog(models.Model):
                     "email_to": False,
                     "email_cc": False,
                 },
+                email_layout_xmlid=MAIL_LAYOUT,
             )
         elif rule.action == "email_staff":
             partners = rule.staff_user_ids.partner_id
@@ -253,6 +254,7 @@ class BookmeAutomationLog(models.Model):
                     "email_to": False,
                     "email_cc": False,
                 },
+                email_layout_xmlid=MAIL_LAYOUT,
             )
             body = template._render_field("body_html", booking.ids, compute_lang=True)[booking.id]
             subject = template._render_field("subject", booking.ids, compute_lang=True)[booking.id]

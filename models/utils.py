@@ -14,6 +14,10 @@ import unicodedata
 # Naive datetimes are UTC for the engine as for Odoo: the engine's own conversion.
 from ..engine.localtime import UTC, as_utc  # noqa: F401 (Book Me's models import it from here)
 
+# The layout Book Me's emails are wrapped in (data/mail_templates.xml): it gives them the
+# text direction of their language (dir="rtl" for Hebrew).
+MAIL_LAYOUT = "crm_bookme.mail_layout"
+
 # Bookings in these states may hold a slot ('requested' only while its type says so).
 ACTIVE_STATES = ("requested", "confirmed")
 
