@@ -14,3 +14,10 @@ class IrHttp(models.AbstractModel):
         if "\x00" in request.httprequest.path:
             return None
         return super()._serve_fallback()
+
+    @classmethod
+    def _get_translation_frontend_modules_name(cls):
+        """The website serves its pages' scripts the translations of these modules only:
+        without Book Me here, the booking widget's texts stay English on a Hebrew or
+        Norwegian page."""
+        return [*super()._get_translation_frontend_modules_name(), "crm_bookme"]
