@@ -2,82 +2,31 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { Interaction } from "@web/public/interaction";
 
-const WINDOW_DAYS = 31;
+import { browserZone, day, Formats, h, pageLocale, todayIn } from "@crm_bookme/interactions/booking_dom";
+import { canonicalZone, ZonePicker } from "@crm_bookme/interactions/booking_zone_picker";
 
-// Labels of the widget. Kept out of the template literals below, where Odoo's
-// translation extractor does not look (_t is lazy at module level).
-const LABELS = {
-    timesIn: _t("Times in"),
-    noTimes: _t("No times are available in the coming weeks."),
-    lookFurtherAhead: _t("Look further ahead"),
-    chooseADay: _t("Choose a day"),
-    earlier: _t("Earlier"),
-    later: _t("Later"),
-    where: _t("Where"),
-    choose: _t("Choose…"),
-    yourDetails: _t("Your details"),
-    name: _t("Name"),
-    email: _t("Email"),
-    phoneOptional: _t("Phone (optional)"),
-    noteOptional: _t("Anything to tell us? (optional)"),
-};
+// How far ahead the widget looks for the next bookable day (in API windows of 92 days).
+const SEARCH_WINDOW_DAYS = 92;
+const SEARCH_WINDOWS = 4;
+// Months the visitor can page ahead of the current one.
+const MAX_MONTHS_AHEAD = 24;
 
+const NAV_KEYS = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"];
 
 /**
- * A DOM element: ``h("button", { class: "btn", type: "button", dataset: { start } }, "text")``.
- * Texts become text nodes and attributes are set one by one, so server or visitor data
- * (a pre-filled name, a location's name, an error message) is never parsed as HTML.
- * An attribute whose value is ``false``, ``null`` or ``undefined`` is left out; ``true``
- * sets it empty (``hidden``, ``disabled``, ``selected``, ``required``).
- */
-function h(tag, attrs = {}, ...children) {
-    const el = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs)) {
-        if (value === false || value === null || value === undefined) {
-            continue;
-        }
-        if (name === "dataset") {
-            Object.assign(el.dataset, value);
-        } else if (name === "value" && (tag === "input" || tag === "textarea" || tag === "select")) {
-            el.setAttribute("value", String(value));
-            el.value = String(value);
-        } else {
-            el.setAttribute(name, value === true ? "" : String(value));
-        }
-    }
-    el.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== ""));
-    return el;
-}
-
-function todayIn(tz) {
-    // en-CA formats dates as YYYY-MM-DD.
-    return new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(new Date());
-}
-
-function addDays(isoDate, days) {
-    const [y, m, d] = isoDate.split("-").map(Number);
-    return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-function browserTz(fallback) {
-    try {
-        return Intl.DateTimeFormat().resolvedOptions().timeZone || fallback;
-    } catch {
-        return fallback;
-    }
-}
-
-/**
- * Book Me's booking widget: pick a day (skipped when only one has slots), a time in the
- * visitor's zone (switchable), fill in the details and confirm. Everything goes through
- * the public JSON API; the success page is the guest's own booking page.
+ * Book Me's booking widget: a month calendar (an ARIA grid: arrows move by day and week,
+ * Home/End to the week's ends, PageUp/PageDown change month, Enter/Space choose) with the
+ * bookable days marked, the chosen day's times beside it (below it on phones), a summary
+ * (host, duration, place, time zone) and the details form. Everything goes through the
+ * public JSON API; the success page is the guest's own booking page.
  */
 export class BookmeBookingWidget extends Interaction {
     static selector = ".o_bookme_widget";
     dynamicContent = {
         _root: {
             "t-on-click": this.onClick,
-            "t-on-change": this.onChange,
+            "t-on-keydown": this.onKeydown,
+            "t-on-input": this.onInput,
             "t-on-submit": this.onSubmit,
         },
     };
@@ -86,8 +35,12 @@ export class BookmeBookingWidget extends Interaction {
         const data = this.el.dataset;
         this.api = data.api;
         this.hostTz = data.hostTz || "UTC";
-        this.tz = data.tzDisplay === "host" ? this.hostTz : browserTz(this.hostTz);
-        this.locale = data.lang || undefined;
+        this.tz = data.tzDisplay === "guest" ? canonicalZone(browserZone(this.hostTz)) : this.hostTz;
+        this.apiLang = (data.lang || "").replace("-", "_");
+        this.formats = new Formats(pageLocale(data.lang));
+        this.hostName = data.hostName || "";
+        this.duration = Number(data.duration) || 0;
+        this.isGroup = data.kind === "group";
         this.locations = JSON.parse(data.locations || "[]");
         this.requiresApproval = Boolean(data.requiresApproval);
         this.prefill = { name: data.prefillName || "", email: data.prefillEmail || "" };
@@ -100,246 +53,621 @@ export class BookmeBookingWidget extends Interaction {
         // On a host's private (secret code) pages, the slots API also accepts the guest's
         // composer invitation, or (rescheduling) their own booking's token.
         this.booking = data.booking || "";
-        this.from = todayIn(this.tz);
-        this.days = [];
-        this.day = null;
-        this.slot = null;
-        this.error = "";
+        this.uid = `bookme_${Math.random().toString(36).slice(2, 8)}`;
+        this.resetSlots();
+        this.today = todayIn(this.tz);
+        this.month = this.today.slice(0, 7);
+        this.focusDate = this.today;
+        this.day = null; // the chosen day, YYYY-MM-DD
+        this.slot = null; // the chosen slot {start, end, seats_left}
+        this.timesError = "";
         this.busy = false;
         this.idempotencyKey = this.newKey();
     }
 
     async willStart() {
-        await this.loadSlots();
+        await this.loadInitial();
     }
 
     start() {
-        this.render();
+        this.build();
+        this.renderAll();
     }
 
     newKey() {
         return (crypto.randomUUID && crypto.randomUUID()) || `${Date.now()}-${Math.random()}`.replace(/[^\w.-]/g, "");
     }
 
-    async loadSlots() {
-        const to = addDays(this.from, WINDOW_DAYS - 1);
-        let url = `${this.api}/slots?from=${this.from}&to=${to}&tz=${encodeURIComponent(this.tz)}`;
+    // ------------------------------------------------------------------ data
+
+    resetSlots() {
+        this.slotsByDate = new Map(); // date -> slots, for the months loaded
+        this.loadedMonths = new Set(); // "YYYY-MM" fully loaded (from today on)
+        this.nextAvailable = new Map(); // "YYYY-MM" -> first bookable date after it, or null
+        this.loadError = "";
+    }
+
+    slotsUrl(from, to) {
+        let url = `${this.api}/slots?from=${from}&to=${to}&tz=${encodeURIComponent(this.tz)}`;
         if (this.invite) {
             url += `&invite=${encodeURIComponent(this.invite)}`;
         }
         if (this.booking) {
             url += `&booking=${encodeURIComponent(this.booking)}`;
         }
+        return url;
+    }
+
+    /** The API's days between ``from`` and ``to`` (YYYY-MM-DD, in the widget's zone). */
+    async fetchDays(from, to) {
+        let response, payload;
         try {
-            const response = await this.waitFor(fetch(url, { headers: { Accept: "application/json" } }));
-            const payload = await this.waitFor(response.json());
-            if (!response.ok) {
-                this.days = [];
-                this.error = payload.error?.message || _t("The available times could not be loaded.");
-                return;
-            }
-            this.days = payload.days;
-            this.error = "";
+            response = await this.waitFor(fetch(this.slotsUrl(from, to), { headers: { Accept: "application/json" } }));
+            payload = await this.waitFor(response.json());
         } catch {
-            this.days = [];
-            this.error = _t("The available times could not be loaded. Check your connection and try again.");
+            throw new Error(_t("The available times could not be loaded. Check your connection and try again."));
         }
-        this.day = this.days.length === 1 ? this.days[0] : null;
-        this.slot = null;
+        if (!response.ok) {
+            throw new Error(payload.error?.message || _t("The available times could not be loaded."));
+        }
+        return payload.days;
     }
 
-    formatDay(isoDate, short = false) {
-        const [y, m, d] = isoDate.split("-").map(Number);
-        const options = short
-            ? { weekday: "short", day: "numeric", month: "short" }
-            : { weekday: "long", day: "numeric", month: "long" };
-        return new Date(Date.UTC(y, m - 1, d, 12)).toLocaleDateString(this.locale, {
-            timeZone: "UTC", ...options,
-        });
+    /** Remember the days of a fetched window; months it covers entirely are loaded. */
+    store(from, to, days) {
+        for (const d of days) {
+            this.slotsByDate.set(d.date, d.slots);
+        }
+        let month = day(from).startOf("month");
+        while (month.toISODate() <= to) {
+            const key = month.toISODate().slice(0, 7);
+            const first = key === this.today.slice(0, 7) ? this.today : month.toISODate();
+            if (from <= first && month.endOf("month").toISODate() <= to) {
+                this.loadedMonths.add(key);
+            }
+            month = month.plus({ months: 1 });
+        }
     }
 
-    formatTime(iso) {
-        return new Date(iso).toLocaleTimeString(this.locale, {
-            timeZone: this.tz, hour: "2-digit", minute: "2-digit",
-        });
+    monthRange(key) {
+        const first = day(`${key}-01`);
+        const from = key === this.today.slice(0, 7) ? this.today : first.toISODate();
+        return [from, first.endOf("month").toISODate()];
     }
 
-    renderTz() {
-        let zones = [this.tz];
+    async loadMonth(key) {
+        if (this.loadedMonths.has(key)) {
+            return;
+        }
+        const [from, to] = this.monthRange(key);
+        const days = await this.fetchDays(from, to);
+        this.store(from, to, days);
+    }
+
+    /** The first bookable day after the month ``key`` (searching a year ahead), or null. */
+    async findNextAfter(key) {
+        if (this.nextAvailable.has(key)) {
+            return this.nextAvailable.get(key);
+        }
+        let from = day(`${key}-01`).endOf("month").plus({ days: 1 }).toISODate();
+        let found = null;
+        for (let i = 0; i < SEARCH_WINDOWS && !found; i++) {
+            const to = day(from).plus({ days: SEARCH_WINDOW_DAYS - 1 }).toISODate();
+            const days = await this.fetchDays(from, to);
+            this.store(from, to, days);
+            found = days[0]?.date || null;
+            from = day(to).plus({ days: 1 }).toISODate();
+        }
+        this.nextAvailable.set(key, found);
+        return found;
+    }
+
+    bookableDays(key) {
+        return [...this.slotsByDate.keys()].filter((d) => d.startsWith(key) && this.slotsByDate.get(d).length).sort();
+    }
+
+    /** Load the visible month; on first load (or a new zone) select the first bookable day. */
+    async loadInitial(keepDay = null) {
+        this.loadError = "";
         try {
-            zones = Intl.supportedValuesOf("timeZone");
-            if (!zones.includes(this.tz)) {
-                zones = [this.tz, ...zones];
+            await this.loadMonth(this.month);
+            let first = this.bookableDays(this.month)[0];
+            if (!first) {
+                first = await this.findNextAfter(this.month);
+                if (first) {
+                    this.month = first.slice(0, 7);
+                    await this.loadMonth(this.month);
+                }
             }
-        } catch {
-            // Old browsers: only the current zone.
+            if (keepDay && this.slotsByDate.get(keepDay)?.length) {
+                first = keepDay;
+                this.month = keepDay.slice(0, 7);
+                await this.loadMonth(this.month);
+            }
+            this.day = first || null;
+            this.focusDate = first || this.focusDate;
+        } catch (error) {
+            this.loadError = error.message;
         }
-        const options = zones.map((z) =>
-            h("option", { value: z, selected: z === this.tz }, z.replaceAll("_", " "))
-        );
-        return h("div", { class: "d-flex align-items-center gap-2 mb-3 small" },
-            h("label", { for: "bookme_tz", class: "text-muted text-nowrap" }, LABELS.timesIn),
-            h("select", {
-                id: "bookme_tz", name: "bookme_tz", class: "form-select form-select-sm o_bookme_tz w-auto",
-            }, options),
-        );
     }
 
-    renderDays() {
-        if (!this.days.length) {
-            return [
-                h("p", { class: "o_bookme_no_slots text-muted" }, LABELS.noTimes),
-                h("button", { type: "button", class: "btn btn-outline-secondary btn-sm o_bookme_later" },
-                    LABELS.lookFurtherAhead),
-            ];
+    // ---------------------------------------------------------------- render
+
+    build() {
+        const id = this.uid;
+        this.live = h("div", { class: "visually-hidden o_bookme_live", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+        this.zonePicker = new ZonePicker({
+            formats: this.formats, tz: this.tz, idPrefix: `${id}_tz`, onChoose: (tz) => this.changeZone(tz),
+        });
+        this.summary = h("div", { class: "col-12 col-lg-4 o_bookme_summary" });
+        this.calendar = h("div", { class: "col-12 col-md-7 col-lg-5 o_bookme_calendar" });
+        this.times = h("div", { class: "col-12 col-md-5 col-lg-3 o_bookme_times", id: `${id}_times` });
+        this.formHost = h("div", { class: "o_bookme_form_host" });
+        this.el.querySelector(".card-body").replaceChildren(
+            this.live,
+            h("div", { class: "row g-4 o_bookme_picker" }, this.summary, this.calendar, this.times),
+            this.formHost,
+        );
+        this.renderSummary();
+    }
+
+    renderAll() {
+        this.renderCalendar();
+        this.renderTimes();
+        this.renderForm();
+    }
+
+    announce(text) {
+        // Cleared first, so the same sentence twice is read twice.
+        this.live.textContent = "";
+        setTimeout(() => {
+            this.live.textContent = text;
+        }, 50);
+    }
+
+    renderSummary() {
+        const rows = [];
+        const row = (icon, label, value, cls = "") =>
+            h("div", { class: `d-flex gap-2 mb-2 ${cls}` },
+                h("i", { class: `fa ${icon} fa-fw mt-1 text-muted`, "aria-hidden": "true" }),
+                h("div", {}, h("span", { class: "visually-hidden" }, label), value));
+        if (this.hostName) {
+            rows.push(row("fa-user", _t("Host:"), h("span", { class: "o_bookme_summary_host" }, this.hostName)));
         }
-        const buttons = this.days.map((day) =>
+        if (this.duration) {
+            rows.push(row("fa-clock-o", _t("Duration:"),
+                h("span", { class: "o_bookme_summary_duration" }, this.formats.duration(this.duration))));
+        }
+        if (this.locations.length) {
+            rows.push(row("fa-map-marker", _t("Where:"),
+                h("span", { class: "o_bookme_summary_place" }, this.formats.either(this.locations.map((l) => l.name)))));
+        }
+        rows.push(row("fa-globe", _t("Time zone:"), this.zonePicker.el));
+        this.summary.replaceChildren(h("div", { class: "o_bookme_summary_box" }, rows));
+    }
+
+    renderCalendar() {
+        const id = this.uid;
+        const key = this.month;
+        const first = day(`${key}-01`);
+        const todayMonth = this.today.slice(0, 7);
+        const lastMonth = day(`${todayMonth}-01`).plus({ months: MAX_MONTHS_AHEAD }).toISODate().slice(0, 7);
+        const isRtl = getComputedStyle(this.el).direction === "rtl";
+        const header = h("div", { class: "d-flex align-items-center justify-content-between mb-2" },
             h("button", {
-                type: "button",
-                class: `btn ${this.day === day ? "btn-primary" : "btn-outline-primary"} o_bookme_day`,
-                dataset: { date: day.date },
-            }, this.formatDay(day.date, true))
+                type: "button", class: "btn btn-outline-secondary o_bookme_prev_month",
+                "aria-label": _t("Previous month"), disabled: key <= todayMonth,
+            }, h("i", { class: `fa ${isRtl ? "fa-chevron-right" : "fa-chevron-left"}`, "aria-hidden": "true" })),
+            h("h3", { class: "h6 mb-0 o_bookme_month_title", id: `${id}_month`, "aria-live": "polite" },
+                this.formats.month(first.toISODate())),
+            h("button", {
+                type: "button", class: "btn btn-outline-secondary o_bookme_next_month",
+                "aria-label": _t("Next month"), disabled: key >= lastMonth,
+            }, h("i", { class: `fa ${isRtl ? "fa-chevron-left" : "fa-chevron-right"}`, "aria-hidden": "true" })),
         );
-        return [
-            h("h3", { class: "h6" }, LABELS.chooseADay),
-            h("div", { class: "d-flex flex-wrap gap-2 mb-3 o_bookme_days" }, buttons),
-            h("div", { class: "d-flex gap-2 mb-3" },
-                h("button", {
-                    type: "button", class: "btn btn-link btn-sm p-0 o_bookme_earlier",
-                    hidden: this.from <= todayIn(this.tz),
-                }, LABELS.earlier),
-                h("button", { type: "button", class: "btn btn-link btn-sm p-0 o_bookme_later" }, LABELS.later),
-            ),
-        ];
+        const weekdays = this.formats.weekdays();
+        const head = h("thead", {}, h("tr", {},
+            weekdays.map((w) => h("th", { scope: "col", abbr: w.long }, h("span", { "aria-hidden": "true" }, w.short),
+                h("span", { class: "visually-hidden" }, w.long)))));
+        // The grid starts on the locale's first weekday.
+        const lead = (first.weekday - this.formats.firstDay + 7) % 7;
+        const count = first.daysInMonth;
+        const loaded = this.loadedMonths.has(key);
+        if (!this.focusDate.startsWith(key)) {
+            this.focusDate = this.day?.startsWith(key) ? this.day : this.bookableDays(key)[0] || first.toISODate();
+        }
+        const rows = [];
+        let cells = Array.from({ length: lead }, () => h("td", { role: "gridcell" }));
+        for (let n = 1; n <= count; n++) {
+            const date = first.set({ day: n }).toISODate();
+            const slots = this.slotsByDate.get(date) || [];
+            const bookable = slots.length > 0 && date >= this.today;
+            const chosen = date === this.day;
+            let label = this.formats.fullDay(date);
+            if (bookable) {
+                label = _t("%(day)s, %(count)s times available", { day: label, count: slots.length });
+            } else if (loaded || date < this.today) {
+                label = _t("%s, no times", label);
+            }
+            const button = h("button", {
+                type: "button",
+                class: `btn o_bookme_cal_day${bookable ? " o_bookme_day o_bookme_bookable" : ""}${chosen ? " o_bookme_chosen" : ""}`,
+                tabindex: date === this.focusDate ? "0" : "-1",
+                "aria-disabled": bookable ? false : "true",
+                "aria-label": label,
+                "aria-current": date === this.today ? "date" : false,
+                dataset: { date },
+            }, this.formats.number(n));
+            cells.push(h("td", { role: "gridcell", "aria-selected": chosen ? "true" : "false" }, button));
+            if (cells.length === 7) {
+                rows.push(h("tr", {}, cells));
+                cells = [];
+            }
+        }
+        if (cells.length) {
+            while (cells.length < 7) {
+                cells.push(h("td", { role: "gridcell" }));
+            }
+            rows.push(h("tr", {}, cells));
+        }
+        this.grid = h("table", {
+            class: "o_bookme_grid", role: "grid", "aria-labelledby": `${id}_month`,
+        }, head, h("tbody", {}, rows));
+        const legend = h("p", { class: "small text-muted mt-2 mb-0 o_bookme_legend" },
+            h("span", { class: "o_bookme_legend_mark", "aria-hidden": "true" }), " ",
+            _t("Days with free times are marked."));
+        this.calendar.replaceChildren(header, this.grid, legend);
     }
 
-    renderSlots() {
-        if (!this.day) {
-            return [];
+    renderTimes() {
+        const id = this.uid;
+        const children = [];
+        if (this.loadError) {
+            children.push(h("div", { class: "alert alert-danger o_bookme_error", role: "alert" }, this.loadError));
         }
-        const buttons = this.day.slots.map((slot) => {
-            const active = this.slot && this.slot.start === slot.start;
-            const seats = slot.seats_left > 1 ? [" ", h("small", {}, `(${_t("%s left", slot.seats_left)})`)] : [];
-            return h("button", {
-                type: "button",
-                class: `btn ${active ? "btn-primary" : "btn-outline-secondary"} o_bookme_slot`,
-                dataset: { start: slot.start },
-            }, this.formatTime(slot.start), seats);
-        });
-        return [
-            h("h3", { class: "h6" }, _t("Choose a time on %s", this.formatDay(this.day.date))),
-            h("div", { class: "d-flex flex-wrap gap-2 mb-3 o_bookme_slots" }, buttons),
-        ];
+        if (this.timesError) {
+            children.push(h("div", { class: "alert alert-warning o_bookme_times_error", role: "alert" }, this.timesError));
+        }
+        const key = this.month;
+        const bookable = this.bookableDays(key);
+        if (this.day && this.day.startsWith(key)) {
+            const slots = this.slotsByDate.get(this.day) || [];
+            children.push(h("h3", { class: "h6 o_bookme_times_title", id: `${id}_times_title`, tabindex: "-1" },
+                this.formats.longDay(this.day)));
+            if (slots.length) {
+                children.push(h("div", {
+                    class: "d-grid gap-2 o_bookme_slots", role: "group", "aria-labelledby": `${id}_times_title`,
+                }, slots.map((slot) => this.renderSlot(slot))));
+            } else {
+                children.push(h("p", { class: "text-muted o_bookme_no_slots" }, _t("No more free times on this day.")));
+            }
+        } else if (!this.loadError && this.loadedMonths.has(key) && !bookable.length) {
+            children.push(...this.renderEmptyMonth(key));
+        } else if (!this.loadError) {
+            children.push(h("p", { class: "text-muted o_bookme_choose_day" }, _t("Choose a day to see its free times.")));
+        }
+        this.times.replaceChildren(...children);
+    }
+
+    renderEmptyMonth(key) {
+        const next = this.nextAvailable.get(key);
+        const month = this.formats.month(`${key}-01`);
+        const children = [h("p", { class: "o_bookme_no_slots mb-2" }, _t("No free times in %s.", month))];
+        if (next) {
+            children.push(
+                h("p", { class: "text-muted small mb-2" }, _t("The next available day is %s.", this.formats.fullDay(next))),
+                h("button", { type: "button", class: "btn btn-primary o_bookme_next_available", dataset: { date: next } },
+                    _t("Go to %s", this.formats.longDay(next))),
+            );
+        } else if (this.nextAvailable.has(key)) {
+            children.push(h("p", { class: "text-muted small" }, _t("No times are available in the coming months.")));
+        }
+        return children;
+    }
+
+    renderSlot(slot) {
+        const chosen = this.slot?.start === slot.start;
+        const seats = this.isGroup
+            ? h("small", { class: "d-block o_bookme_seats" }, _t("Seats left: %s", this.formats.number(slot.seats_left)))
+            : null;
+        return h("button", {
+            type: "button",
+            class: `btn ${chosen ? "btn-primary" : "btn-outline-primary"} o_bookme_slot`,
+            "aria-pressed": chosen ? "true" : "false",
+            dataset: { start: slot.start },
+        }, this.formats.time(slot.start, this.tz), seats);
+    }
+
+    whenText() {
+        return `${this.formats.longDay(this.day)}, ${this.formats.time(this.slot.start, this.tz)} (${this.tz.replaceAll("_", " ")})`;
+    }
+
+    renderForm() {
+        if (this.rescheduleUrl) {
+            this.formHost.replaceChildren(...(this.slot ? [this.renderRescheduleForm()] : []));
+            return;
+        }
+        if (!this.slot && !this.form) {
+            return;
+        }
+        if (!this.form) {
+            // Built once: what the visitor types stays when times are refreshed.
+            this.form = this.buildForm();
+            this.formHost.replaceChildren(this.form);
+        }
+        const when = this.form.querySelector(".o_bookme_when_line");
+        when.textContent = this.slot ? this.whenText() : _t("Choose a time above.");
+        this.form.querySelector(".o_bookme_submit").disabled = this.busy || !this.slot;
     }
 
     renderRescheduleForm() {
-        const when = `${this.formatDay(this.day.date)}, ${this.formatTime(this.slot.start)} (${this.tz})`;
         return h("form", {
-            class: "o_bookme_reschedule_form border-top pt-3", method: "post", action: this.rescheduleUrl,
+            class: "o_bookme_reschedule_form border-top pt-3 mt-3", method: "post", action: this.rescheduleUrl,
         },
             h("input", { type: "hidden", name: "csrf_token", value: this.csrfToken }),
             h("input", { type: "hidden", name: "start", value: this.slot.start }),
             this.embed ? h("input", { type: "hidden", name: "embed", value: "1" }) : null,
             h("button", { type: "submit", class: "btn btn-primary o_bookme_reschedule_confirm" },
-                _t("Move my appointment to %s", when)),
+                _t("Move my appointment to %s", this.whenText())),
         );
     }
 
-    renderForm() {
-        if (!this.slot) {
-            return null;
-        }
-        if (this.rescheduleUrl) {
-            return this.renderRescheduleForm();
-        }
+    buildForm() {
+        const id = this.uid;
+        const field = (label, input, cls = "col-md-6") => h("div", { class: `${cls} mb-3` },
+            h("label", { class: "form-label", for: input.id }, label), input,
+            h("div", { class: "invalid-feedback o_bookme_error", id: `${input.id}_error`, hidden: true }));
         let locationField = null;
         if (this.locations.length > 1) {
-            locationField = h("div", { class: "mb-3" },
-                h("label", { class: "form-label", for: "bookme_location" }, LABELS.where),
-                h("select", { id: "bookme_location", name: "location_id", class: "form-select", required: true },
-                    h("option", { value: "" }, LABELS.choose),
-                    this.locations.map((loc) => h("option", { value: loc.id }, loc.name)),
-                ),
-            );
+            locationField = field(_t("Where"), h("select", {
+                id: `${id}_location`, name: "location_id", class: "form-select", required: true,
+            },
+                h("option", { value: "" }, _t("Choose…")),
+                this.locations.map((loc) => h("option", { value: loc.id }, loc.name)),
+            ), "col-12");
         }
-        const field = (label, input) => h("div", { class: "col-md-6 mb-3" },
-            h("label", { class: "form-label", for: input.id }, label), input);
         const submit = this.requiresApproval ? _t("Request to book") : _t("Book now");
-        return h("form", { class: "o_bookme_form border-top pt-3", novalidate: "novalidate" },
-            h("h3", { class: "h6" }, LABELS.yourDetails),
-            h("p", { class: "text-muted small" },
-                `${this.formatDay(this.day.date)}, ${this.formatTime(this.slot.start)} (${this.tz})`),
+        return h("form", { class: "o_bookme_form border-top pt-3 mt-3", novalidate: "novalidate" },
+            h("h3", { class: "h6" }, _t("Your details")),
+            h("p", { class: "text-muted small o_bookme_when_line" }),
             h("div", { class: "row" },
-                field(LABELS.name, h("input", {
-                    id: "bookme_name", name: "name", class: "form-control", required: true,
+                field(_t("Name"), h("input", {
+                    id: `${id}_name`, name: "name", class: "form-control", required: true,
                     maxlength: "128", autocomplete: "name", value: this.prefill.name,
                 })),
-                field(LABELS.email, h("input", {
-                    id: "bookme_email", name: "email", type: "email", class: "form-control", required: true,
-                    maxlength: "254", autocomplete: "email", value: this.prefill.email,
+                field(_t("Email"), h("input", {
+                    id: `${id}_email`, name: "email", type: "email", class: "form-control", required: true,
+                    maxlength: "254", autocomplete: "email", inputmode: "email", value: this.prefill.email,
                 })),
-                field(LABELS.phoneOptional, h("input", {
-                    id: "bookme_phone", name: "phone", type: "tel", class: "form-control", maxlength: "64",
+                field(_t("Phone (optional)"), h("input", {
+                    id: `${id}_phone`, name: "phone", type: "tel", class: "form-control", maxlength: "64",
                     autocomplete: "tel",
                 })),
+                locationField,
+                field(_t("Anything to tell us? (optional)"), h("textarea", {
+                    id: `${id}_note`, name: "note", class: "form-control", rows: "3", maxlength: "4000",
+                }), "col-12"),
             ),
-            locationField,
-            h("div", { class: "mb-3" },
-                h("label", { class: "form-label", for: "bookme_note" }, LABELS.noteOptional),
-                h("textarea", { id: "bookme_note", name: "note", class: "form-control", rows: "3", maxlength: "4000" }),
-            ),
-            h("button", { type: "submit", class: "btn btn-primary o_bookme_submit", disabled: this.busy }, submit),
+            h("div", { class: "o_bookme_form_alert" }),
+            h("button", { type: "submit", class: "btn btn-primary o_bookme_submit" }, submit),
         );
     }
 
-    render() {
-        const error = this.error
-            ? h("div", { class: "alert alert-danger o_bookme_error", role: "alert" }, this.error)
-            : null;
-        const body = this.el.querySelector(".card-body");
-        body.replaceChildren(
-            ...[this.renderTz(), error, this.renderDays(), this.renderSlots(), this.renderForm()]
-                .flat()
-                .filter(Boolean)
-        );
+    // --------------------------------------------------------------- actions
+
+    cell(date) {
+        return this.grid?.querySelector(`[data-date="${date}"]`);
     }
 
-    async reload() {
-        await this.loadSlots();
-        this.render();
+    async showMonth(key, focusDate = null) {
+        this.month = key;
+        if (focusDate) {
+            this.focusDate = focusDate;
+        }
+        this.timesError = "";
+        this.loadError = "";
+        try {
+            await this.loadMonth(key);
+            if (!this.bookableDays(key).length) {
+                await this.findNextAfter(key);
+            }
+        } catch (error) {
+            this.loadError = error.message;
+        }
+        this.renderCalendar();
+        this.renderTimes();
+        const bookable = this.bookableDays(key);
+        this.announce(bookable.length
+            ? _t("%(month)s: %(count)s days with free times", { month: this.formats.month(`${key}-01`), count: bookable.length })
+            : this.times.textContent);
+    }
+
+    /** Choose a day: its times are shown, and (unless on load) focus moves to the first. */
+    chooseDay(date, { focusTimes = true } = {}) {
+        const slots = this.slotsByDate.get(date) || [];
+        if (!slots.length) {
+            this.announce(_t("%s: no free times.", this.formats.fullDay(date)));
+            return;
+        }
+        this.day = date;
+        this.focusDate = date;
+        this.timesError = "";
+        if (this.slot && !slots.some((s) => s.start === this.slot.start)) {
+            this.slot = null;
+        }
+        this.renderCalendar();
+        this.renderTimes();
+        this.renderForm();
+        this.announce(_t("%(day)s: %(count)s free times", { day: this.formats.fullDay(date), count: slots.length }));
+        if (focusTimes) {
+            this.focusTimes();
+        }
+    }
+
+    focusTimes() {
+        const target = this.times.querySelector(".o_bookme_slot") || this.times.querySelector(".o_bookme_times_title");
+        // Below the calendar (phones): bring the times into view.
+        this.times.scrollIntoView({ block: "nearest", behavior: "smooth" });
+        target?.focus({ preventScroll: true });
+    }
+
+    chooseSlot(start) {
+        const slots = this.slotsByDate.get(this.day) || [];
+        this.slot = slots.find((s) => s.start === start) || null;
+        if (!this.slot) {
+            return;
+        }
+        for (const button of this.times.querySelectorAll(".o_bookme_slot")) {
+            const chosen = button.dataset.start === start;
+            button.setAttribute("aria-pressed", chosen ? "true" : "false");
+            button.classList.toggle("btn-primary", chosen);
+            button.classList.toggle("btn-outline-primary", !chosen);
+        }
+        this.renderForm();
+        this.announce(_t("Chosen: %s", this.whenText()));
+        const next = this.formHost.querySelector(".o_bookme_reschedule_confirm") || this.formHost.querySelector("input[name=name]");
+        next?.focus();
+        next?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+
+    async changeZone(tz) {
+        this.tz = tz;
+        this.today = todayIn(tz);
+        const keepDay = this.day;
+        this.slot = null;
+        this.resetSlots();
+        this.month = (keepDay || this.today).slice(0, 7);
+        if (this.month < this.today.slice(0, 7)) {
+            this.month = this.today.slice(0, 7);
+        }
+        await this.loadInitial(keepDay);
+        this.renderAll();
+        this.announce(_t("Times are now shown in %s.", tz.replaceAll("_", " ")));
+    }
+
+    moveFocus(date) {
+        const key = date.slice(0, 7);
+        const todayMonth = this.today.slice(0, 7);
+        if (date < this.today) {
+            date = this.today;
+        }
+        const lastMonth = day(`${todayMonth}-01`).plus({ months: MAX_MONTHS_AHEAD }).toISODate().slice(0, 7);
+        if (key > lastMonth) {
+            return;
+        }
+        this.focusDate = date;
+        if (date.slice(0, 7) !== this.month) {
+            this.showMonth(date.slice(0, 7), date).then(() => this.cell(this.focusDate)?.focus());
+            return;
+        }
+        for (const button of this.grid.querySelectorAll("[data-date]")) {
+            button.tabIndex = button.dataset.date === date ? 0 : -1;
+        }
+        this.cell(date)?.focus();
+    }
+
+    onGridKeydown(ev, button) {
+        const current = day(button.dataset.date);
+        const rtl = getComputedStyle(this.el).direction === "rtl";
+        let target = null;
+        switch (ev.key) {
+            case "ArrowRight":
+                target = current.plus({ days: rtl ? -1 : 1 });
+                break;
+            case "ArrowLeft":
+                target = current.plus({ days: rtl ? 1 : -1 });
+                break;
+            case "ArrowDown":
+                target = current.plus({ days: 7 });
+                break;
+            case "ArrowUp":
+                target = current.plus({ days: -7 });
+                break;
+            case "Home":
+                target = current.minus({ days: (current.weekday - this.formats.firstDay + 7) % 7 });
+                break;
+            case "End":
+                target = current.plus({ days: 6 - ((current.weekday - this.formats.firstDay + 7) % 7) });
+                break;
+            case "PageUp":
+                target = current.minus({ months: ev.shiftKey ? 12 : 1 });
+                break;
+            case "PageDown":
+                target = current.plus({ months: ev.shiftKey ? 12 : 1 });
+                break;
+        }
+        if (target) {
+            ev.preventDefault();
+            this.moveFocus(target.toISODate());
+        }
     }
 
     async onClick(ev) {
+        if (this.zonePicker.onClick(ev)) {
+            return;
+        }
+        if (this.zonePicker.open && !this.zonePicker.el.contains(ev.target)) {
+            this.zonePicker.open = false;
+            this.zonePicker.render();
+        }
         const target = ev.target.closest("button");
         if (!target || !this.el.contains(target)) {
             return;
         }
-        if (target.classList.contains("o_bookme_day")) {
-            this.day = this.days.find((day) => day.date === target.dataset.date) || null;
-            this.slot = null;
-            this.error = "";
-            this.render();
+        if (target.classList.contains("o_bookme_cal_day")) {
+            this.chooseDay(target.dataset.date);
         } else if (target.classList.contains("o_bookme_slot")) {
-            this.slot = this.day.slots.find((slot) => slot.start === target.dataset.start) || null;
-            this.error = "";
-            this.render();
-            this.el.querySelector("#bookme_name")?.focus();
-        } else if (target.classList.contains("o_bookme_later")) {
-            this.from = addDays(this.from, WINDOW_DAYS);
-            await this.reload();
-        } else if (target.classList.contains("o_bookme_earlier")) {
-            const earliest = todayIn(this.tz);
-            const from = addDays(this.from, -WINDOW_DAYS);
-            this.from = from < earliest ? earliest : from;
-            await this.reload();
+            this.chooseSlot(target.dataset.start);
+        } else if (target.classList.contains("o_bookme_prev_month") || target.classList.contains("o_bookme_next_month")) {
+            const step = target.classList.contains("o_bookme_next_month") ? 1 : -1;
+            const key = day(`${this.month}-01`).plus({ months: step }).toISODate().slice(0, 7);
+            await this.showMonth(key);
+        } else if (target.classList.contains("o_bookme_next_available")) {
+            const date = target.dataset.date;
+            await this.showMonth(date.slice(0, 7), date);
+            this.chooseDay(date);
         }
     }
 
-    async onChange(ev) {
-        if (ev.target.classList.contains("o_bookme_tz")) {
-            this.tz = ev.target.value;
-            this.from = todayIn(this.tz);
-            await this.reload();
+    onKeydown(ev) {
+        if (this.zonePicker.onKeydown(ev)) {
+            return;
+        }
+        const button = ev.target.closest?.(".o_bookme_cal_day");
+        if (button && this.grid?.contains(button)) {
+            if (NAV_KEYS.includes(ev.key)) {
+                this.onGridKeydown(ev, button);
+            } else if (ev.key === "Enter" || ev.key === " ") {
+                ev.preventDefault();
+                this.chooseDay(button.dataset.date);
+            }
+            return;
+        }
+        const slot = ev.target.closest?.(".o_bookme_slot");
+        if (slot && (ev.key === "Enter" || ev.key === " ")) {
+            ev.preventDefault();
+            this.chooseSlot(slot.dataset.start);
+        }
+    }
+
+    onInput(ev) {
+        if (this.zonePicker.onInput(ev)) {
+            return;
+        }
+        // A corrected field is no longer marked wrong.
+        if (ev.target.classList?.contains("is-invalid")) {
+            this.clearFieldError(ev.target);
+        }
+    }
+
+    clearFieldError(input) {
+        input.classList.remove("is-invalid");
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
+        const feedback = this.form?.querySelector(`#${input.id}_error`);
+        if (feedback) {
+            feedback.hidden = true;
+            feedback.textContent = "";
         }
     }
 
@@ -361,7 +689,7 @@ export class BookmeBookingWidget extends Interaction {
             note: values.note || undefined,
             location_id: values.location_id ? Number(values.location_id) : undefined,
             tz: this.tz,
-            lang: (this.locale || "").replace("-", "_") || undefined,
+            lang: this.apiLang || undefined,
             idempotency_key: this.idempotencyKey,
             invite: this.invite || undefined,
         };
@@ -377,7 +705,7 @@ export class BookmeBookingWidget extends Interaction {
             payload = await this.waitFor(response.json());
         } catch {
             this.busy = false;
-            this.showFormError(_t("Your booking could not be sent. Check your connection and try again."));
+            this.showFormErrors(_t("Your booking could not be sent. Check your connection and try again."));
             return;
         }
         this.busy = false;
@@ -392,10 +720,7 @@ export class BookmeBookingWidget extends Interaction {
         }
         const error = payload.error || {};
         if (error.code === "slot_unavailable") {
-            this.idempotencyKey = this.newKey();
-            await this.loadSlots();
-            this.error = error.message;
-            this.render();
+            await this.slotTaken(error.message);
             return;
         }
         if (error.code === "idempotency_conflict") {
@@ -403,25 +728,60 @@ export class BookmeBookingWidget extends Interaction {
             // the next click is a new request.
             this.idempotencyKey = this.newKey();
         }
-        this.showFormError(error.message || _t("Something went wrong. Please try again."), error.field);
+        const fields = error.fields || (error.field ? { [error.field]: error.message } : {});
+        this.showFormErrors(error.message || _t("Something went wrong. Please try again."), fields);
     }
 
-    showFormError(message, field) {
-        const form = this.el.querySelector(".o_bookme_form");
+    /** The time was taken meanwhile: the day and the form stay, the times are refreshed. */
+    async slotTaken(message) {
+        this.idempotencyKey = this.newKey();
+        this.slot = null;
+        const keepDay = this.day;
+        this.resetSlots();
+        this.month = keepDay.slice(0, 7);
+        try {
+            await this.loadMonth(this.month);
+        } catch (error) {
+            this.loadError = error.message;
+        }
+        this.day = keepDay;
+        this.timesError = message;
+        this.renderCalendar();
+        this.renderTimes();
+        this.renderForm();
+        this.form.querySelector(".o_bookme_form_alert").replaceChildren();
+        this.announce(message);
+        this.focusTimes();
+    }
+
+    showFormErrors(message, fields = {}) {
+        const form = this.form;
         if (!form) {
             return;
         }
-        form.querySelector(".o_bookme_submit").disabled = false;
-        form.querySelectorAll(".is-invalid").forEach((el) => el.classList.remove("is-invalid"));
-        form.querySelector(".o_bookme_error")?.remove();
-        const input = field && form.querySelector(`[name="${field}"]`);
-        input?.classList.add("is-invalid");
-        const alert = document.createElement("div");
-        alert.className = "alert alert-danger o_bookme_error mt-3";
-        alert.setAttribute("role", "alert");
-        alert.textContent = message;
-        form.append(alert);
-        input?.focus();
+        form.querySelector(".o_bookme_submit").disabled = !this.slot;
+        form.querySelectorAll(".is-invalid").forEach((el) => this.clearFieldError(el));
+        const alertBox = form.querySelector(".o_bookme_form_alert");
+        alertBox.replaceChildren();
+        let first = null;
+        for (const [name, text] of Object.entries(fields)) {
+            const input = form.querySelector(`[name="${name}"]`);
+            const feedback = input && form.querySelector(`#${input.id}_error`);
+            if (!feedback) {
+                continue;
+            }
+            input.classList.add("is-invalid");
+            input.setAttribute("aria-invalid", "true");
+            input.setAttribute("aria-describedby", feedback.id);
+            feedback.textContent = text || message;
+            feedback.hidden = false;
+            first = first || input;
+        }
+        if (!first) {
+            alertBox.append(h("div", { class: "alert alert-danger o_bookme_error mt-3", role: "alert" }, message));
+        }
+        this.announce(message);
+        first?.focus();
     }
 }
 
