@@ -53,7 +53,8 @@ export class BookmeBookingWidget extends Interaction {
         // On a host's private (secret code) pages, the slots API also accepts the guest's
         // composer invitation, or (rescheduling) their own booking's token.
         this.booking = data.booking || "";
-        this.uid = `bookme_${Math.random().toString(36).slice(2, 8)}`;
+        // Element ids (one booking widget per page): #bookme_name, #bookme_email, …
+        this.uid = "bookme";
         this.resetSlots();
         this.today = todayIn(this.tz);
         this.month = this.today.slice(0, 7);
@@ -255,13 +256,13 @@ export class BookmeBookingWidget extends Interaction {
         const isRtl = getComputedStyle(this.el).direction === "rtl";
         const header = h("div", { class: "d-flex align-items-center justify-content-between mb-2" },
             h("button", {
-                type: "button", class: "btn btn-outline-secondary o_bookme_prev_month",
+                type: "button", class: "btn btn-outline-primary o_bookme_prev_month",
                 "aria-label": _t("Previous month"), disabled: key <= todayMonth,
             }, h("i", { class: `fa ${isRtl ? "fa-chevron-right" : "fa-chevron-left"}`, "aria-hidden": "true" })),
             h("h3", { class: "h6 mb-0 o_bookme_month_title", id: `${id}_month`, "aria-live": "polite" },
                 this.formats.month(first.toISODate())),
             h("button", {
-                type: "button", class: "btn btn-outline-secondary o_bookme_next_month",
+                type: "button", class: "btn btn-outline-primary o_bookme_next_month",
                 "aria-label": _t("Next month"), disabled: key >= lastMonth,
             }, h("i", { class: `fa ${isRtl ? "fa-chevron-left" : "fa-chevron-right"}`, "aria-hidden": "true" })),
         );
@@ -291,7 +292,9 @@ export class BookmeBookingWidget extends Interaction {
             }
             const button = h("button", {
                 type: "button",
-                class: `btn o_bookme_cal_day${bookable ? " o_bookme_day o_bookme_bookable" : ""}${chosen ? " o_bookme_chosen" : ""}`,
+                // The same theme colours as the times: outlined when bookable, filled when chosen.
+                class: `btn o_bookme_cal_day${bookable ? " o_bookme_day o_bookme_bookable" : ""}${
+                    chosen ? " o_bookme_chosen btn-primary" : bookable ? " btn-outline-primary" : ""}`,
                 tabindex: date === this.focusDate ? "0" : "-1",
                 "aria-disabled": bookable ? false : "true",
                 "aria-label": label,
@@ -507,7 +510,7 @@ export class BookmeBookingWidget extends Interaction {
     focusTimes() {
         const target = this.times.querySelector(".o_bookme_slot") || this.times.querySelector(".o_bookme_times_title");
         // Below the calendar (phones): bring the times into view.
-        this.times.scrollIntoView({ block: "nearest", behavior: "smooth" });
+        this.times.scrollIntoView({ block: "nearest" });
         target?.focus({ preventScroll: true });
     }
 
@@ -527,7 +530,7 @@ export class BookmeBookingWidget extends Interaction {
         this.announce(_t("Chosen: %s", this.whenText()));
         const next = this.formHost.querySelector(".o_bookme_reschedule_confirm") || this.formHost.querySelector("input[name=name]");
         next?.focus();
-        next?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+        next?.scrollIntoView({ block: "nearest" });
     }
 
     async changeZone(tz) {

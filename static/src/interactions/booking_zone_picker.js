@@ -36,7 +36,7 @@ export class ZonePicker {
     }
 
     label(tz) {
-        return `${zoneLabel(tz)} (UTC${this.formats.offset(tz)})`;
+        return tz === "UTC" ? "UTC" : `${zoneLabel(tz)} (UTC${this.formats.offset(tz)})`;
     }
 
     allOptions() {

@@ -8,7 +8,7 @@ registry.category("web_tour.tours").add("crm_bookme_book_and_cancel", {
     steps: () => [
         {
             content: "Several days are offered: pick the first one",
-            trigger: ".o_bookme_widget .o_bookme_days .o_bookme_day:first",
+            trigger: ".o_bookme_widget .o_bookme_grid .o_bookme_day:first",
             run: "click",
         },
         {

@@ -12,9 +12,21 @@ registry.category("web_tour.tours").add("crm_bookme_guest_reschedule", {
             expectUnloadPage: true,
         },
         {
-            content: "Pick the last day offered",
-            trigger: ".o_bookme_widget .o_bookme_days .o_bookme_day:last",
-            run: "click",
+            content: "The current day is chosen on load: go to it in the calendar",
+            trigger: ".o_bookme_widget .o_bookme_grid .o_bookme_day.o_bookme_chosen",
+            run() {
+                this.anchor.focus();
+            },
+        },
+        {
+            content: "The last day offered is the next one (the calendar pages on if it is in the next month)",
+            trigger: ".o_bookme_widget .o_bookme_grid .o_bookme_day.o_bookme_chosen:focus",
+            run: "press ArrowRight",
+        },
+        {
+            content: "Choose it",
+            trigger: ".o_bookme_widget .o_bookme_grid .o_bookme_day:not(.o_bookme_chosen):focus",
+            run: "press Enter",
         },
         {
             content: "Pick its first time",

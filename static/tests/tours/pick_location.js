@@ -7,7 +7,7 @@ registry.category("web_tour.tours").add("crm_bookme_pick_location", {
     steps: () => [
         {
             content: "Pick the first day",
-            trigger: ".o_bookme_widget .o_bookme_days .o_bookme_day:first",
+            trigger: ".o_bookme_widget .o_bookme_grid .o_bookme_day:first",
             run: "click",
         },
         {

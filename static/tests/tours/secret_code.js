@@ -35,7 +35,7 @@ registry.category("web_tour.tours").add("crm_bookme_secret_code", {
         },
         {
             content: "The times are shown: pick the first day",
-            trigger: ".o_bookme_widget .o_bookme_days .o_bookme_day:first",
+            trigger: ".o_bookme_widget .o_bookme_grid .o_bookme_day:first",
             run: "click",
         },
         {
