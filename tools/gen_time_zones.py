@@ -25,7 +25,7 @@ def zone_bytes(name):
 
 
 def main():
-    current = sorted(z for z in pytz.common_timezones if z.split("/")[0] in AREAS) + ["UTC"]
+    current = [*sorted(z for z in pytz.common_timezones if z.split("/")[0] in AREAS), "UTC"]
     by_bytes = {}
     for name in current:
         by_bytes.setdefault(zone_bytes(name), name)
