@@ -27,6 +27,7 @@ from . import (
     test_my_availability,
     test_onboarding,
     test_outside_calls,
+    test_picker_tour,
     test_processes,
     test_public_input,
     test_rtl,

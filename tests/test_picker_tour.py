@@ -143,5 +143,7 @@ class TestPickerMonths(HttpCase, BookmeCase):
         self.etype.write(
             {"tz_display": "host", "date_range_mode": "range", "date_from": first, "date_to": m4_end}
         )
-        params = f"first={first}&m3={m3:%Y-%m}&m4_from={m4}&m4_to={m4_end}"
+        m5 = m4 + relativedelta(months=1)
+        m5_end = m5 + relativedelta(months=1) - timedelta(days=1)
+        params = f"first={first}&m3={m3:%Y-%m}&m4={m4:%Y-%m}&m5_from={m5}&m5_to={m5_end}"
         self.start_tour(f"/book/hanne/consultation#{params}", "crm_bookme_picker_months", login=None)

@@ -413,23 +413,39 @@ registry.category("web_tour.tours").add("crm_bookme_picker_months", {
             run: "click",
         },
         {
-            content: "That month was fetched as one range, from its first to its last day",
-            trigger: `.o_bookme_grid .o_bookme_day[data-date^="${hashParam("m4_from").slice(0, 7)}"]`,
-            run() {
-                const expected = `from=${hashParam("m4_from")}&to=${hashParam("m4_to")}&`;
-                if (!window.__bookmeFetched.some((url) => url.includes(expected))) {
-                    fail(`No request for ${expected}: ${window.__bookmeFetched.join(", ")}`);
-                }
-            },
-        },
-        {
-            content: "Choose its last bookable day",
-            trigger: ".o_bookme_grid .o_bookme_day:last",
+            content: "Choose the last bookable day of that month (the last of the range)",
+            trigger: `.o_bookme_grid .o_bookme_day[data-date^="${hashParam("m4")}"]:last`,
             run: "click",
         },
         {
             content: "Its times have the focus",
             trigger: ".o_bookme_slots .o_bookme_slot:first:focus",
+        },
+        {
+            content: "Next month: past the range",
+            trigger: ".o_bookme_next_month",
+            run: "click",
+        },
+        {
+            content: "That month was fetched as one range, and nothing is found after it",
+            trigger: ".o_bookme_times:has(.o_bookme_no_slots):contains(coming months)",
+            run() {
+                if (!document.querySelector(`.o_bookme_cal_day[data-date="${hashParam("m5_from")}"]`)) {
+                    fail("The grid shows the month after the range");
+                }
+                const expected = `from=${hashParam("m5_from")}&to=${hashParam("m5_to")}&`;
+                if (!window.__bookmeFetched.some((url) => url.includes(expected))) {
+                    fail(`No request for ${expected}: ${window.__bookmeFetched.join(", ")}`);
+                }
+                if (document.querySelector(".o_bookme_grid .o_bookme_day, .o_bookme_next_available")) {
+                    fail("Nothing is bookable from this month on");
+                }
+            },
+        },
+        {
+            content: "Back a month",
+            trigger: ".o_bookme_prev_month",
+            run: "click",
         },
         {
             content: "PageUp on the chosen day goes back a month",
@@ -502,7 +518,7 @@ registry.category("web_tour.tours").add("crm_bookme_picker_taken", {
         },
         {
             content: "The message is shown beside the refreshed times",
-            trigger: ".o_bookme_times .o_bookme_times_error:contains(not available)",
+            trigger: ".o_bookme_times .o_bookme_times_error:contains(no longer available)",
             run() {
                 const values = Object.fromEntries(new FormData(document.querySelector(".o_bookme_form")).entries());
                 const expected = { name: "Tess Taken", email: "tess.taken@example.com", phone: "+47 555 01", note: "Please call first" };
@@ -524,7 +540,7 @@ registry.category("web_tour.tours").add("crm_bookme_picker_taken", {
         },
         {
             content: "and announced",
-            trigger: ".o_bookme_live:contains(not available)",
+            trigger: ".o_bookme_live:contains(no longer available)",
         },
         {
             content: "Choose the next time",
