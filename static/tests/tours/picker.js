@@ -190,6 +190,15 @@ registry.category("web_tour.tours").add("crm_bookme_picker_keyboard", {
                 if (!active().matches(".o_bookme_day:not(.o_bookme_chosen)")) {
                     fail("No other bookable day reached with the arrow keys");
                 }
+                // Focus is visible, and not drawn like the chosen day.
+                const focused = getComputedStyle(active());
+                const chosen = getComputedStyle(document.querySelector(".o_bookme_grid .o_bookme_chosen"));
+                if (focused.outlineStyle === "none" || parseFloat(focused.outlineWidth) < 2) {
+                    fail(`The focused day has no visible outline (${focused.outlineStyle} ${focused.outlineWidth})`);
+                }
+                if (focused.backgroundColor === chosen.backgroundColor) {
+                    fail("The focused day looks like the chosen one");
+                }
                 window.__bookmeKeyboardDay = active().dataset.date;
                 await press("Enter");
             },
