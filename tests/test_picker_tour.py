@@ -147,3 +147,29 @@ class TestPickerMonths(HttpCase, BookmeCase):
         m5_end = m5 + relativedelta(months=1) - timedelta(days=1)
         params = f"first={first}&m3={m3:%Y-%m}&m4={m4:%Y-%m}&m5_from={m5}&m5_to={m5_end}"
         self.start_tour(f"/book/hanne/consultation#{params}", "crm_bookme_picker_months", login=None)
+
+
+@tagged("post_install", "-at_install")
+class TestPickerLanguages(PickerCase):
+    def test_one_clock_per_language(self):
+        """Times in the page's language, one convention per language: 24 hours in
+        Norwegian, Italian, Hebrew and Estonian, the locale's 12 hours in English."""
+        website = self.env["website"].get_current_website()
+        for code in ("nb_NO", "it_IT", "he_IL", "et_EE"):
+            self.env["res.lang"]._activate_lang(code)
+            website.language_ids |= self.env["res.lang"]._lang_get(code)
+        for code, clock in (
+            ("en_US", "12"),
+            ("nb_NO", "24"),
+            ("it_IT", "24"),
+            ("he_IL", "24"),
+            ("et_EE", "24"),
+        ):
+            with self.subTest(lang=code):
+                url_code = self.env["res.lang"]._get_data(code=code).url_code
+                prefix = "" if code == "en_US" else f"/{url_code}"
+                self.start_tour(
+                    f"{prefix}/book/hanne/consultation#clock={clock}&lang={code[:2]}",
+                    "crm_bookme_picker_clock",
+                    login=None,
+                )

@@ -602,3 +602,52 @@ registry.category("web_tour.tours").add("crm_bookme_picker_field_error", {
         },
     ],
 });
+
+/**
+ * One clock convention per language, the same for every time of the widget: the test
+ * says in the hash whether the page's language uses a 24-hour clock (clock=24) or not.
+ */
+registry.category("web_tour.tours").add("crm_bookme_picker_clock", {
+    steps: () => [
+        {
+            content: "The times follow the language's clock",
+            trigger: ".o_bookme_slots .o_bookme_slot",
+            run() {
+                const texts = [...document.querySelectorAll(".o_bookme_slot")].map((b) => b.textContent.trim());
+                const twentyFour = hashParam("clock") === "24";
+                for (const text of texts) {
+                    const ok = twentyFour ? /^\d{1,2}[:.]\d\d$/.test(text) : /^\d{1,2}:\d\d\s?[AP]M$/.test(text);
+                    if (!ok) {
+                        fail(`Time "${text}" does not use the ${twentyFour ? "24" : "12"}-hour clock (all: ${texts.join(", ")})`);
+                    }
+                }
+                if (twentyFour && !texts.some((text) => parseInt(text, 10) > 12)) {
+                    fail(`No afternoon time reads past 12 (all: ${texts.join(", ")})`);
+                }
+                const lang = document.documentElement.lang;
+                if (lang.slice(0, 2) !== hashParam("lang")) {
+                    fail(`The page is in ${lang}`);
+                }
+                const month = document.querySelector(".o_bookme_month_title").textContent;
+                if (hashParam("lang") !== "en" && /January|February|March|April|May|June|July|August|September|October|November|December/.test(month)) {
+                    fail(`The month "${month}" is in English`);
+                }
+            },
+        },
+        {
+            content: "The form's line uses the same clock",
+            trigger: ".o_bookme_slots .o_bookme_slot:first",
+            run: "click",
+        },
+        {
+            content: "Same text as the button",
+            trigger: ".o_bookme_form .o_bookme_when_line",
+            run() {
+                const time = document.querySelector(".o_bookme_slot[aria-pressed=true]").textContent.trim();
+                if (!this.anchor.textContent.includes(time)) {
+                    fail(`"${this.anchor.textContent}" does not contain "${time}"`);
+                }
+            },
+        },
+    ],
+});
