@@ -47,6 +47,40 @@ function assertNoHorizontalScroll() {
     }
 }
 
+function rgba(color) {
+    const [r, g, b, a = 1] = color.match(/[\d.]+/g).map(Number);
+    return { r, g, b, a };
+}
+
+function luminance({ r, g, b }) {
+    const channel = (c) => {
+        c /= 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+}
+
+/** The colour behind ``el``: its own or its nearest ancestor's opaque background. */
+function background(el) {
+    for (let node = el; node; node = node.parentElement) {
+        const color = rgba(getComputedStyle(node).backgroundColor);
+        if (color.a > 0.5) {
+            return color;
+        }
+    }
+    return { r: 255, g: 255, b: 255 };
+}
+
+/** WCAG AA: text at least 4.5:1 against its background. */
+function assertContrast(el) {
+    const fg = luminance(rgba(getComputedStyle(el).color));
+    const bg = luminance(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    if (ratio < 4.5) {
+        fail(`Contrast ${ratio.toFixed(2)}:1 below 4.5:1 for ${el.outerHTML.slice(0, 200)}`);
+    }
+}
+
 function inViewport(el) {
     const rect = el.getBoundingClientRect();
     return rect.top >= 0 && rect.bottom <= window.innerHeight;
@@ -83,6 +117,12 @@ registry.category("web_tour.tours").add("crm_bookme_picker_phone", {
                     ".o_bookme_grid .o_bookme_cal_day, .o_bookme_slot, .o_bookme_prev_month, .o_bookme_next_month"
                 )) {
                     assertTapTarget(el);
+                }
+                for (const el of document.querySelectorAll(
+                    ".o_bookme_grid th, .o_bookme_cal_day, .o_bookme_slot, .o_bookme_month_title, .o_bookme_legend, " +
+                        ".o_bookme_summary span, .o_bookme_tz_toggle, .o_bookme_times_title"
+                )) {
+                    assertContrast(el);
                 }
                 const grid = document.querySelector(".o_bookme_grid").getBoundingClientRect();
                 const times = document.querySelector(".o_bookme_times").getBoundingClientRect();
