@@ -123,6 +123,18 @@ class TestPickerTours(PickerCase):
         self.assertEqual(mine.note, "Please call first")
         self.assertEqual(mine.guest_phone, "+47 555 01")
 
+    def test_seats_left_of_a_group_type(self):
+        self.group_type.write(
+            {
+                "tz_display": "host",
+                "date_range_mode": "range",
+                "date_from": self.first_day,
+                "date_to": self.first_day,
+            }
+        )
+        self.book(self.group_type, datetime.combine(self.first_day, time(9, 0), OSLO))
+        self.start_tour("/book/hanne/workshop#first=2&others=3", "crm_bookme_picker_seats", login=None)
+
     def test_field_error_next_to_the_field(self):
         self.start_tour("/book/hanne/consultation", "crm_bookme_picker_field_error", login=None)
         self.assertFalse(self.env["bookme.booking"].search([("guest_name", "=", "Fay Field")]))

@@ -162,6 +162,17 @@ registry.category("web_tour.tours").add("crm_bookme_picker_phone", {
                         fail(`A form control is lower than 44 px: ${el.outerHTML.slice(0, 200)}`);
                     }
                 }
+                // Days and times share the theme colours.
+                const day = getComputedStyle(document.querySelector(".o_bookme_grid .o_bookme_chosen"));
+                const time = getComputedStyle(document.querySelector(".o_bookme_slot[aria-pressed=true]"));
+                if (day.backgroundColor !== time.backgroundColor || day.color !== time.color) {
+                    fail(`The chosen day (${day.backgroundColor}) and time (${time.backgroundColor}) differ in colour`);
+                }
+                const otherDay = getComputedStyle(document.querySelector(".o_bookme_grid .o_bookme_day:not(.o_bookme_chosen)"));
+                const otherTime = getComputedStyle(document.querySelector(".o_bookme_slot[aria-pressed=false]"));
+                if (otherDay.borderTopColor !== otherTime.borderTopColor || otherDay.color !== otherTime.color) {
+                    fail(`A bookable day (${otherDay.borderTopColor}) and a time (${otherTime.borderTopColor}) differ in colour`);
+                }
                 const email = document.querySelector(".o_bookme_form input[name=email]");
                 if (email.type !== "email" || email.autocomplete !== "email") {
                     fail("The email field is type=email with autocomplete");
@@ -688,6 +699,20 @@ registry.category("web_tour.tours").add("crm_bookme_picker_clock", {
                     fail(`"${this.anchor.textContent}" does not contain "${time}"`);
                 }
             },
+        },
+    ],
+});
+
+/** A group type shows the seats left of each time. */
+registry.category("web_tour.tours").add("crm_bookme_picker_seats", {
+    steps: () => [
+        {
+            content: "The first time has one seat taken",
+            trigger: `.o_bookme_slots .o_bookme_slot:first .o_bookme_seats:contains(${hashParam("first")})`,
+        },
+        {
+            content: "The others are free",
+            trigger: `.o_bookme_slots .o_bookme_slot:last .o_bookme_seats:contains(${hashParam("others")})`,
         },
     ],
 });
