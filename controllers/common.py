@@ -41,8 +41,8 @@ def parse_booking_input(data, etype):
         raise bad("invalid_json", request.env._("The request body must be a JSON object."))
     start = parse_start(data.get("start"))
     name = parse_text(data, "name", 128, required=True, label=request.env._("name"))
-    email = parse_text(data, "email", 254, required=True, label=request.env._("email address"))
-    if not email_normalize(email or "", strict=True):
+    email = validation.email(data.get("email"))
+    if not email_normalize(email, strict=True):
         raise bad(
             "invalid_email",
             request.env._("'%(email)s' is not a valid email address.", email=email[:80]),

@@ -5,6 +5,9 @@ from odoo.http import request
 from ..exceptions import BookmeError
 from . import common, validation
 
+# A booking in these states does not take place: its pages say so and offer to book again.
+CLOSED_STATES = ("cancelled", "declined")
+
 
 class BookmePages(http.Controller):
     """Book Me's public HTML pages. The booking itself goes through the JSON API, which
@@ -138,14 +141,19 @@ class BookmePages(http.Controller):
     )
     def booking_page(self, token, embed=None, new=None, moved=None, **_kw):
         booking = self._or_404(common.find_booking, token)
+        return self._booking_page(booking, embed, just_booked=bool(new), just_moved=bool(moved))
+
+    def _booking_page(self, booking, embed, just_booked=False, just_moved=False):
+        """The guest's booking page. A cancelled or declined booking shows its own state
+        there (and on its cancel and reschedule links): book another time, no calendar file."""
         return self._render(
             "crm_bookme.booking_page",
             {
                 "booking": booking,
                 "etype": booking.event_type_id,
-                "just_booked": bool(new),
-                "just_moved": bool(moved),
-                "mail_failed": booking._bookme_guest_mail_pending(),
+                "just_booked": just_booked,
+                "just_moved": just_moved,
+                "mail_state": booking._bookme_guest_mail_state(),
                 "can_change": booking._bookme_can_change(),
             },
             embed=embed,
@@ -163,6 +171,8 @@ class BookmePages(http.Controller):
     def cancel_confirm(self, token, embed=None, **_kw):
         """GET only asks: mail scanners follow links, and a link must never cancel."""
         booking = self._or_404(common.find_booking, token)
+        if booking.state in CLOSED_STATES:
+            return self._booking_page(booking, embed)
         return self._render(
             "crm_bookme.cancel_page",
             {
@@ -200,9 +210,11 @@ class BookmePages(http.Controller):
         booking = self._or_404(common.find_booking, token)
         if not common.check_form_token(booking, csrf_token):
             return self._form_refused(booking, embed)
+        if booking.state in CLOSED_STATES:  # cancelled meanwhile (another tab, the host)
+            return self._booking_page(booking, embed)
         try:
             reason = validation.cancel_reason(reason)
-            mail_sent = booking._bookme_public_cancel(reason=reason)
+            booking._bookme_public_cancel(reason=reason)
         except BookmeError as exc:
             request.env.cr.rollback()
             return self._message(
@@ -216,7 +228,7 @@ class BookmePages(http.Controller):
             "crm_bookme.cancelled_page",
             {
                 "booking": booking,
-                "mail_failed": not mail_sent,
+                "mail_state": booking._bookme_guest_mail_state(),
             },
             embed=embed,
         )
@@ -240,6 +252,8 @@ class BookmePages(http.Controller):
     def reschedule_page(self, token, embed=None, **_kw):
         """The booking widget, in 'move my appointment' mode (it posts the form below)."""
         booking = self._or_404(common.find_booking, token)
+        if booking.state in CLOSED_STATES:
+            return self._booking_page(booking, embed)
         if not booking._bookme_can_change():
             return self._message(
                 request.env._("Cannot reschedule"),
@@ -272,6 +286,8 @@ class BookmePages(http.Controller):
         booking = self._or_404(common.find_booking, token)
         if not common.check_form_token(booking, csrf_token):
             return self._form_refused(booking, embed)
+        if booking.state in CLOSED_STATES:
+            return self._booking_page(booking, embed)
         try:
             booking._bookme_public_reschedule(common.parse_start(start))
         except BookmeError as exc:

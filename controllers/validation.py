@@ -23,6 +23,7 @@ import pytz
 
 from odoo.http import request
 
+from ..engine import email_address as email_rules
 from ..exceptions import BookmeError
 from ..models.utils import SLUG_RE
 
@@ -124,6 +125,38 @@ def cancel_reason(value):
 
 def matches(value, pattern, max_len):
     return isinstance(value, str) and len(value) <= max_len and bool(pattern.match(value))
+
+
+def email(value, field="email"):
+    """The guest's email address, stripped: required, and refused with a message saying
+    what is wrong when it cannot be real (``jane@@example``, ``x@y``, ``name@gmail``...).
+    The rules are :mod:`..engine.email_address`, the one definition of them."""
+    value = text(value, field, email_rules.MAX_LENGTH, required=True, label=request.env._("email address"))
+    problem = email_rules.email_problem(value)
+    if problem is None:
+        return value
+    _ = request.env._
+    hints = {
+        email_rules.SPACE: _("an email address has no spaces"),
+        email_rules.AT_SIGN: _("an email address has exactly one @"),
+        email_rules.NO_LOCAL: _("your name is missing before the @"),
+        email_rules.BAD_LOCAL: _("the part before the @ contains characters that are not allowed"),
+        email_rules.DOTS: _("it cannot start or end with a dot or have two dots in a row"),
+        email_rules.NO_DOMAIN: _("the domain is missing after the @"),
+        email_rules.NO_DOT_IN_DOMAIN: _("the domain after the @ is incomplete (like example.com)"),
+        email_rules.BAD_DOMAIN: _("the domain after the @ contains characters that are not allowed"),
+        email_rules.BAD_TLD: _("the domain must end like .com or .no"),
+        email_rules.TOO_LONG: _("it is too long"),
+    }
+    raise bad(
+        "invalid_email",
+        _(
+            "'%(email)s' is not a valid email address: %(hint)s. Please check it.",
+            email=value[:80],
+            hint=hints[problem],
+        ),
+        field,
+    )
 
 
 # --- Names in URLs: slugs and tokens ------------------------------------------------------

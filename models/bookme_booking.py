@@ -173,7 +173,11 @@ class BookmeBooking(models.Model):
     def _bookme_display_for(self, lang, tz):
         """The booking's time as a reader of ``lang`` in zone ``tz`` reads it:
         ``"Friday, November 27, 2026, 8:00 AM – 8:30 AM (Europe/Brussels)"``,
-        ``"fredag 27. november 2026, 08:00 – 08:30 (Europe/Oslo)"`` (see :mod:`.time_format`)."""
+        ``"fredag 27. november 2026, 08:00 – 08:30 (Europe/Oslo)"`` (see :mod:`.time_format`).
+
+        THE ONE formatter of a booking's time range: every page (``start_display``), email
+        (``start_display`` / ``host_start_display``) and host notice (inbox, chatter) reads
+        a booking's time through here, so they always agree."""
         self.ensure_one()
         if not self.start:
             return False
@@ -487,6 +491,21 @@ class BookmeBooking(models.Model):
             booking._bookme_attach_calendar_event()
         booking._bookme_notify("rescheduled", old_display=old_display, old_host_display=old_host_display)
         return True
+
+    # --- The guest's pages --------------------------------------------------------------
+
+    def _bookme_book_again_url(self):
+        """Where the guest of a cancelled or declined booking books another time: the
+        type's page while it is published, else the host's page (``False`` when the host
+        has no page any more)."""
+        self.ensure_one()
+        booking = self.sudo()
+        host, etype = booking.event_type_id.user_id, booking.event_type_id
+        if not (host.bookme_enabled and host.bookme_slug):
+            return False
+        if etype.active and etype.is_published and not etype.is_personal and etype.slug:
+            return f"/book/{host.bookme_slug}/{etype.slug}"
+        return f"/book/{host.bookme_slug}"
 
     # --- Calendar file -------------------------------------------------------------------
 

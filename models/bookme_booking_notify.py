@@ -201,6 +201,16 @@ class BookmeBookingNotify(models.Model):
             )
         )
 
+    def _bookme_guest_mail_state(self):
+        """What the guest's page may say about their last email, from the real mail state:
+        ``"failed"`` (its template failed: nothing will follow, the host was told),
+        ``"queued"`` (it waits in Odoo's mail queue, the mail server was missing or failing:
+        it follows at the queue's next run) or ``"sent"`` (nothing of it left waiting)."""
+        self.ensure_one()
+        if self.sudo().guest_mail_failed:
+            return "failed"
+        return "queued" if self._bookme_guest_mail_pending() else "sent"
+
     def _bookme_ics_attachment(self):
         self.ensure_one()
         return (

@@ -37,6 +37,7 @@ from . import (
     test_throttle,
     test_throttle_concurrency,
     test_tour,
+    test_trust,
     test_widget_xss,
     test_zoom,
 )

@@ -97,7 +97,9 @@ class TestMailDelivery(HttpCase, BookmeCase):
             any("hanne@example.com" in m["To"] for m in inbox.messages), "the host is emailed too"
         )
         page = self.url_open(f"/book/booking/{data['token']}?new=1")
-        self.assertNotIn("could not be sent", page.text)
+        self.assertIn("A confirmation was sent to gina@example.com", page.text)
+        self.assertNotIn("could not", page.text)
+        self.assertNotIn("queued", page.text)
 
     def test_smtp_unreachable_keeps_booking_and_queue(self):
         data = self.book()  # nothing listens on self.port
@@ -112,9 +114,33 @@ class TestMailDelivery(HttpCase, BookmeCase):
         )
         page = self.url_open(f"/book/booking/{data['token']}?new=1")
         self.assertEqual(page.status_code, 200)
-        self.assertIn("the confirmation email could not be sent", page.text)
+        self.assertIn("could not go out right away: it is queued and will follow shortly", page.text)
+        self.assertNotIn("A confirmation was sent", page.text)
         att = mails[0].attachment_ids.filtered(lambda a: a.mimetype == "text/calendar")
         self.assertTrue(base64.b64decode(att.datas).startswith(b"BEGIN:VCALENDAR"))
+
+    def test_smtp_refusing_the_message_says_queued(self):
+        """A mail server that answers but refuses the message (554): the booking stands,
+        the page says the email is queued and will follow, never that it was sent."""
+
+        class _Refusing:
+            async def handle_DATA(self, server, session, envelope):
+                return "554 5.7.1 Refused for now"
+
+        controller = Controller(
+            _Refusing(), hostname="127.0.0.1", port=self.port, loop=asyncio.new_event_loop()
+        )
+        controller.start()
+        self.addCleanup(controller.stop)
+        data = self.book()
+        self.assertFalse(data["email_sent"])
+        booking = self.env["bookme.booking"].search([("access_token", "=", data["token"])])
+        self.assertEqual(booking.state, "confirmed")
+        self.assertEqual(booking._bookme_guest_mail_state(), "queued")
+        page = self.url_open(f"/book/booking/{data['token']}?new=1")
+        self.assertIn("queued and will follow shortly", page.text)
+        self.assertNotIn("A confirmation was sent", page.text)
+        self.assertEqual(page.text.count('class="alert '), 1, "one message")
 
     def test_outage_through_the_queue_delivers_once(self):
         """The mail server is down when the booking is made and still down when Odoo's

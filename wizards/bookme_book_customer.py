@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..engine.email_address import email_problem
 from ..models.bookme_booking import _as_user_error
 from ..models.utils import as_utc
 from . import bookme_slot_choice  # noqa: F401 (the parent model is defined first)
@@ -129,6 +130,10 @@ class BookmeBookCustomer(models.TransientModel):
         if not (email or self.partner_id.email):
             raise UserError(
                 self.env._("An email address is needed: the customer gets the confirmation there.")
+            )
+        if email and email_problem(email):
+            raise UserError(
+                self.env._("'%(email)s' is not a valid email address. Please check it.", email=email[:80])
             )
         partner = self.partner_id or self.lead_id.partner_id or None
         with _as_user_error():
