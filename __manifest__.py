@@ -17,6 +17,7 @@
         "data/bookme_automation_data.xml",
         "data/mail_templates_approval.xml",
         "data/bookme_approval_data.xml",
+        "data/bookme_reminder_data.xml",
         "views/bookme_event_type_views.xml",
         "views/bookme_booking_views.xml",
         "views/bookme_attendance_views.xml",
@@ -37,6 +38,7 @@
         "views/bookme_menus.xml",
         "views/bookme_book_customer_views.xml",
         "views/bookme_approval_views.xml",
+        "views/bookme_event_type_reminder_views.xml",
     ],
     "demo": ["data/bookme_demo.xml"],
     "assets": {

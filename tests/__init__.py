@@ -30,6 +30,7 @@ from . import (
     test_picker_tour,
     test_processes,
     test_public_input,
+    test_reminders,
     test_rtl,
     test_rules,
     test_secret_codes,
