@@ -135,22 +135,27 @@ def email(value, field="email"):
     problem = email_rules.email_problem(value)
     if problem is None:
         return value
-    _ = request.env._
     hints = {
-        email_rules.SPACE: _("an email address has no spaces"),
-        email_rules.AT_SIGN: _("an email address has exactly one @"),
-        email_rules.NO_LOCAL: _("your name is missing before the @"),
-        email_rules.BAD_LOCAL: _("the part before the @ contains characters that are not allowed"),
-        email_rules.DOTS: _("it cannot start or end with a dot or have two dots in a row"),
-        email_rules.NO_DOMAIN: _("the domain is missing after the @"),
-        email_rules.NO_DOT_IN_DOMAIN: _("the domain after the @ is incomplete (like example.com)"),
-        email_rules.BAD_DOMAIN: _("the domain after the @ contains characters that are not allowed"),
-        email_rules.BAD_TLD: _("the domain must end like .com or .no"),
-        email_rules.TOO_LONG: _("it is too long"),
+        email_rules.SPACE: request.env._("an email address has no spaces"),
+        email_rules.AT_SIGN: request.env._("an email address has exactly one @"),
+        email_rules.NO_LOCAL: request.env._("the part before the @ is missing"),
+        email_rules.BAD_LOCAL: request.env._(
+            "the part before the @ contains characters that are not allowed"
+        ),
+        email_rules.DOTS: request.env._("it cannot start or end with a dot or have two dots in a row"),
+        email_rules.NO_DOMAIN: request.env._("the domain is missing after the @"),
+        email_rules.NO_DOT_IN_DOMAIN: request.env._(
+            "the domain after the @ is incomplete (like example.com)"
+        ),
+        email_rules.BAD_DOMAIN: request.env._(
+            "the domain after the @ contains characters that are not allowed"
+        ),
+        email_rules.BAD_TLD: request.env._("the domain must end like .com or .no"),
+        email_rules.TOO_LONG: request.env._("it is too long"),
     }
     raise bad(
         "invalid_email",
-        _(
+        request.env._(
             "'%(email)s' is not a valid email address: %(hint)s. Please check it.",
             email=value[:80],
             hint=hints[problem],
