@@ -18,7 +18,8 @@ the README: ``tests/engine/test_screenshots.py`` checks that both lists agree):
 - ``login``: ``"login:password"`` for back-office pages (``None``: a visitor);
 - ``wait``: a CSS selector shown once the page is ready;
 - ``clicks``: CSS selectors clicked in turn, each waited for first;
-- ``after``: a CSS selector shown once the clicks took effect (optional).
+- ``after``: a CSS selector shown once the clicks took effect (optional);
+- ``tz``: the browser's time zone (default :data:`VISITOR_TZ`).
 """
 
 import argparse
@@ -38,6 +39,7 @@ PHONE = (360, 780)
 # A booking widget that has loaded its times (its first button, a day or a time, is shown).
 WIDGET_READY = ".o_bookme_widget button"
 TYPE_PAGE = "/book/mitchell-admin/discovery-call"
+VISITOR_TZ = "Europe/Brussels"  # the browser's zone (a row's "tz" changes it), the demo host's
 
 SHOTS = [
     # --- The public booking pages ------------------------------------------------------------
@@ -47,7 +49,7 @@ SHOTS = [
         "url": TYPE_PAGE,
         "size": (1200, 1157),
         "wait": WIDGET_READY,
-        "clicks": [".o_bookme_slot"],
+        "clicks": [".o_bookme_day", ".o_bookme_slot"],
         "after": "#bookme_email",
     },
     {"name": "booking-page-desktop.png", "url": TYPE_PAGE, "size": DESKTOP, "wait": WIDGET_READY},
@@ -121,6 +123,7 @@ def take(shot, base, ids, out_dir=OUT_DIR):
             deviceScaleFactor=1,
             mobile=bool(shot.get("mobile")),
         )
+        browser.call("Emulation.setTimezoneOverride", timezoneId=shot.get("tz", VISITOR_TZ))
         if shot.get("mobile"):
             browser.call("Emulation.setTouchEmulationEnabled", enabled=True)
         if shot.get("login"):

@@ -10,12 +10,15 @@ from odoo import Command
 admin = env.ref("base.user_admin")
 discovery = env.ref("crm_bookme.demo_type_discovery")
 
-# Hebrew on the website, for the right-to-left pictures (/he/...).
-hebrew = env["res.lang"].with_context(active_test=False).search([("code", "=", "he_IL")])
-if hebrew:
-    hebrew.active = True
-    website = env["website"].get_current_website()
-    website.language_ids |= hebrew
+# Hebrew on the website, for the right-to-left pictures (/he/...), with Odoo's translations;
+# English stays the website's default and the admin's language.
+english = env.ref("base.lang_en")
+hebrew = env["res.lang"]._activate_lang("he_IL")
+env["ir.module.module"].search([("state", "=", "installed")])._update_translations("he_IL")
+website = env["website"].get_current_website()
+website.language_ids |= hebrew | english
+website.default_lang_id = english
+admin.write({"lang": "en_US"})
 
 # An automation read back as a sentence.
 template = env["mail.template"].create(
