@@ -20,6 +20,15 @@ def _utc(value):
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class _Text(icalendar.vText):
+    """Text escaped as RFC 5545 says, and only so: icalendar's own escaping first turns a
+    typed backslash-N into a line break (``a\\Nb`` would read as two lines)."""
+
+    def to_ical(self):
+        text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return text.replace("\r\n", "\\n").replace("\n", "\\n").encode(self.encoding)
+
+
 def booking_ics(
     *,
     uid,
@@ -52,12 +61,12 @@ def booking_ics(
     event.add("dtstamp", _utc(stamp))
     event.add("dtstart", _utc(start))
     event.add("dtend", _utc(stop))
-    event.add("summary", summary)
+    event.add("summary", _Text(summary))
     event.add("sequence", sequence)
     event.add("status", status)
     if location:
-        event.add("location", location)
-    event.add("description", description)
+        event.add("location", _Text(location))
+    event.add("description", _Text(description))
     if url:
         event.add("url", url)
     for role, person in (("organizer", organizer), ("attendee", attendee)):

@@ -106,3 +106,6 @@ def test_backslash_is_escaped_before_the_comma():
     values = {"uid": "u", "state": "confirmed", "start": START, "stop": START + timedelta(hours=1)}
     raw = booking_ics(**values, stamp=START, summary="a\\,b")
     assert b"SUMMARY:a\\\\\\,b\r\n" in raw
+    # a typed backslash-N stays two characters (icalendar alone would make it a line break)
+    raw = booking_ics(**values, stamp=START, summary="a\\Nb")
+    assert b"SUMMARY:a\\\\Nb\r\n" in raw
