@@ -19,6 +19,9 @@ the README: ``tests/engine/test_screenshots.py`` checks that both lists agree):
 - ``wait``: a CSS selector shown once the page is ready;
 - ``clicks``: CSS selectors clicked in turn, each waited for first;
 - ``after``: a CSS selector shown once the clicks took effect (optional);
+- ``type``: ``(selector, text)`` typed into that field after the clicks;
+- ``focus`` then ``keys``: focus the first element matching ``focus``, then press those
+  keys (``"Tab"``, ``"ArrowRight"``...) as a keyboard user would;
 - ``tz``: the browser's time zone (default :data:`VISITOR_TZ`).
 """
 
@@ -38,6 +41,7 @@ DESKTOP = (1280, 900)
 PHONE = (360, 780)
 # A booking widget that has loaded its times (its first button, a day or a time, is shown).
 WIDGET_READY = ".o_bookme_widget button"
+TIMES_READY = ".o_bookme_widget .o_bookme_slot"  # the chosen day's times are shown
 TYPE_PAGE = "/book/mitchell-admin/discovery-call"
 VISITOR_TZ = "Europe/Brussels"  # the browser's zone (a row's "tz" changes it), the demo host's
 
@@ -49,7 +53,7 @@ SHOTS = [
         "url": TYPE_PAGE,
         "size": (1200, 1157),
         "wait": WIDGET_READY,
-        "clicks": [".o_bookme_day", ".o_bookme_slot"],
+        "clicks": [".o_bookme_slot"],
         "after": "#bookme_email",
     },
     {"name": "booking-page-desktop.png", "url": TYPE_PAGE, "size": DESKTOP, "wait": WIDGET_READY},
@@ -66,6 +70,26 @@ SHOTS = [
         "size": PHONE,
         "mobile": True,
         "wait": "html[dir=rtl] " + WIDGET_READY,
+    },
+    # --- The picker: month calendar, times, zone list, keyboard focus -----------------------
+    {"name": "picker-desktop.png", "url": TYPE_PAGE, "size": (1280, 820), "wait": TIMES_READY},
+    {"name": "picker-phone.png", "url": TYPE_PAGE, "size": (360, 740), "mobile": True, "wait": TIMES_READY},
+    {
+        "name": "picker-zone-search.png",
+        "url": TYPE_PAGE,
+        "size": (1280, 820),
+        "wait": TIMES_READY,
+        "clicks": [".o_bookme_tz_toggle"],
+        "type": (".o_bookme_tz_search", "new y"),
+        "after": ".o_bookme_tz_option",
+    },
+    {
+        "name": "picker-keyboard-focus.png",
+        "url": "/book/mitchell-admin/product-workshop",
+        "size": (1280, 820),
+        "wait": TIMES_READY,
+        "focus": ".o_bookme_cal_day[tabindex='0']",
+        "keys": ["ArrowRight"],
     },
     # --- The back office ---------------------------------------------------------------------
     {
@@ -107,6 +131,8 @@ SHOTS = [
     },
 ]
 
+KEY_CODES = {"Tab": 9, "Enter": 13, "ArrowLeft": 37, "ArrowUp": 38, "ArrowRight": 39, "ArrowDown": 40}
+
 OUT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "screenshots")
 
 
@@ -139,6 +165,23 @@ def take(shot, base, ids, out_dir=OUT_DIR):
                 continue
             browser.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
             time.sleep(0.8)
+        if shot.get("type"):
+            selector, text = shot["type"]
+            browser.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
+            browser.call("Input.insertText", text=text)
+            time.sleep(0.8)
+        if shot.get("focus"):
+            browser.evaluate(f"document.querySelector({json.dumps(shot['focus'])}).focus()")
+        for key in shot.get("keys", []):
+            for kind in ("keyDown", "keyUp"):
+                browser.call(
+                    "Input.dispatchKeyEvent",
+                    type=kind,
+                    key=key,
+                    code=key,
+                    windowsVirtualKeyCode=KEY_CODES[key],
+                )
+            time.sleep(0.3)
         if shot.get("after") and not browser.wait_for(shot["after"], timeout=30):
             problems.append(f"not shown after the clicks: {shot['after']}")
         time.sleep(1.0)  # fonts, images and transitions
