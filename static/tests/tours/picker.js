@@ -155,7 +155,9 @@ registry.category("web_tour.tours").add("crm_bookme_picker_phone", {
         {
             content: "The form fits the phone too; its fields are 44 px high",
             trigger: ".o_bookme_form .o_bookme_submit",
-            run() {
+            async run() {
+                // Colours are compared once Bootstrap's button transitions are over.
+                await Promise.all(document.getAnimations().map((animation) => animation.finished));
                 assertNoHorizontalScroll();
                 for (const el of document.querySelectorAll(".o_bookme_form .form-control, .o_bookme_submit")) {
                     if (el.getBoundingClientRect().height < 44) {
