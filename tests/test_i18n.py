@@ -203,7 +203,8 @@ class TestLanguageLinks(HttpCase, BookmeCase):
         self.assertEqual(booking.state, "cancelled")
         doc = lxml_html.fromstring(res.text)
         self.assertEqual(doc.get("lang"), "nb-NO")
-        self.assertTrue(doc.xpath(f"//a[@href='/{self.nb}/book/hanne']"), "book another time, in nb")
+        [again] = doc.xpath("//a[contains(@class, 'o_bookme_book_again')]")
+        self.assertEqual(again.get("href"), f"/{self.nb}/book/hanne/consultation", "book another time, in nb")
 
     def test_embed_redirect_keeps_the_language(self):
         res = self.url_open(f"/{self.nb}/book/embed/{self.etype.id}", allow_redirects=False)
