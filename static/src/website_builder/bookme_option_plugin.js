@@ -24,7 +24,10 @@ class BookmeOptionPlugin extends Plugin {
         }
         const types = await this.services.orm.searchRead(
             "bookme.event.type",
-            [["is_published", "=", true], ["is_personal", "=", false]],
+            [
+                ["is_published", "=", true],
+                ["is_personal", "=", false],
+            ],
             ["id"],
             { limit: 1 }
         );

@@ -47,7 +47,8 @@ registry.category("web_tour.tours").add("crm_bookme_book_phoning_customer", {
         },
         {
             content: "The booking is open, confirmed",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Confirmed)",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Confirmed)",
         },
         {
             content: "for the caller",
@@ -84,15 +85,18 @@ registry.category("web_tour.tours").add("crm_bookme_reschedule_taken", {
         },
         {
             content: "A normal warning with the clear sentence",
-            trigger: ".modal .modal-body:contains(Sorry, this time is not available. Please choose another one.)",
+            trigger:
+                ".modal .modal-body:contains(Sorry, this time is not available. Please choose another one.)",
         },
         {
             content: "not the crash dialog",
-            trigger: "body:not(:has(.modal .modal-title:contains(Oops))):not(:has(.o_error_detail))",
+            trigger:
+                "body:not(:has(.modal .modal-title:contains(Oops))):not(:has(.o_error_detail))",
         },
         {
             content: "Close it",
-            trigger: ".modal:has(.modal-body:contains(this time is not available)) .modal-footer button.btn-primary",
+            trigger:
+                ".modal:has(.modal-body:contains(this time is not available)) .modal-footer button.btn-primary",
             run: "click",
         },
     ],
@@ -123,11 +127,13 @@ registry.category("web_tour.tours").add("crm_bookme_enable_book_me", {
         },
         {
             content: "The page address shows at once, with a copy button",
-            trigger: ".modal .o_bookme_onboarding div[name=bookme_url]:contains(/book/nina-newbie) .o_clipboard_button",
+            trigger:
+                ".modal .o_bookme_onboarding div[name=bookme_url]:contains(/book/nina-newbie) .o_clipboard_button",
         },
         {
             content: "The mode and the next step are said",
-            trigger: ".modal .o_bookme_onboarding .o_bookme_next_step:contains(Automatic mode):contains(Next:)",
+            trigger:
+                ".modal .o_bookme_onboarding .o_bookme_next_step:contains(Automatic mode):contains(Next:)",
         },
         {
             content: "Save",
@@ -186,7 +192,8 @@ registry.category("web_tour.tours").add("crm_bookme_book_from_calendar", {
         },
         {
             content: "The booking is confirmed",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Confirmed)",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Confirmed)",
         },
     ],
 });
@@ -196,7 +203,8 @@ registry.category("web_tour.tours").add("crm_bookme_notice_in_days", {
     steps: () => [
         {
             content: "The notice reads as 2 hours",
-            trigger: ".o_form_view div[name=min_notice] .o_bookme_duration:has(input.o_bookme_duration_amount) select.o_bookme_duration_unit:has(option[value='60']:selected)",
+            trigger:
+                ".o_form_view div[name=min_notice] .o_bookme_duration:has(input.o_bookme_duration_amount) select.o_bookme_duration_unit:has(option[value='60']:selected)",
         },
         {
             content: "Days",
