@@ -19,14 +19,19 @@ export function h(tag, attrs = {}, ...children) {
         }
         if (name === "dataset") {
             Object.assign(el.dataset, value);
-        } else if (name === "value" && (tag === "input" || tag === "textarea" || tag === "select")) {
+        } else if (
+            name === "value" &&
+            (tag === "input" || tag === "textarea" || tag === "select")
+        ) {
             el.setAttribute("value", String(value));
             el.value = String(value);
         } else {
             el.setAttribute(name, value === true ? "" : String(value));
         }
     }
-    el.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== ""));
+    el.append(
+        ...children.flat().filter((child) => child !== null && child !== undefined && child !== "")
+    );
     return el;
 }
 
@@ -71,16 +76,24 @@ export class Formats {
     }
 
     time(iso, tz) {
-        return DateTime.fromISO(iso, { setZone: true }).setZone(tz).setLocale(this.locale).toLocaleString(DateTime.TIME_SIMPLE);
+        return DateTime.fromISO(iso, { setZone: true })
+            .setZone(tz)
+            .setLocale(this.locale)
+            .toLocaleString(DateTime.TIME_SIMPLE);
     }
 
     longDay(iso) {
-        return day(iso).setLocale(this.locale).toLocaleString({ weekday: "long", day: "numeric", month: "long" });
+        return day(iso)
+            .setLocale(this.locale)
+            .toLocaleString({ weekday: "long", day: "numeric", month: "long" });
     }
 
     fullDay(iso) {
         return day(iso).setLocale(this.locale).toLocaleString({
-            weekday: "long", day: "numeric", month: "long", year: "numeric",
+            weekday: "long",
+            day: "numeric",
+            month: "long",
+            year: "numeric",
         });
     }
 
@@ -103,7 +116,11 @@ export class Formats {
     /** "30 min", "1 hr", "1 hr 30 min" in the page language. */
     duration(minutes) {
         const unit = (value, name) =>
-            new Intl.NumberFormat(this.locale, { style: "unit", unit: name, unitDisplay: "short" }).format(value);
+            new Intl.NumberFormat(this.locale, {
+                style: "unit",
+                unit: name,
+                unitDisplay: "short",
+            }).format(value);
         const hours = Math.floor(minutes / 60);
         const rest = minutes % 60;
         if (!hours) {

@@ -2,7 +2,14 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { Interaction } from "@web/public/interaction";
 
-import { browserZone, day, Formats, h, pageLocale, todayIn } from "@crm_bookme/interactions/booking_dom";
+import {
+    browserZone,
+    day,
+    Formats,
+    h,
+    pageLocale,
+    todayIn,
+} from "@crm_bookme/interactions/booking_dom";
 import { canonicalZone, ZonePicker } from "@crm_bookme/interactions/booking_zone_picker";
 
 // How far ahead the widget looks for the next bookable day (in API windows of 92 days).
@@ -11,7 +18,16 @@ const SEARCH_WINDOWS = 4;
 // Months the visitor can page ahead of the current one.
 const MAX_MONTHS_AHEAD = 24;
 
-const NAV_KEYS = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"];
+const NAV_KEYS = [
+    "ArrowLeft",
+    "ArrowRight",
+    "ArrowUp",
+    "ArrowDown",
+    "Home",
+    "End",
+    "PageUp",
+    "PageDown",
+];
 
 /**
  * Book Me's booking widget: a month calendar (an ARIA grid: arrows move by day and week,
@@ -35,7 +51,8 @@ export class BookmeBookingWidget extends Interaction {
         const data = this.el.dataset;
         this.api = data.api;
         this.hostTz = data.hostTz || "UTC";
-        this.tz = data.tzDisplay === "guest" ? canonicalZone(browserZone(this.hostTz)) : this.hostTz;
+        this.tz =
+            data.tzDisplay === "guest" ? canonicalZone(browserZone(this.hostTz)) : this.hostTz;
         this.apiLang = (data.lang || "").replace("-", "_");
         this.formats = new Formats(pageLocale(data.lang));
         this.hostName = data.hostName || "";
@@ -76,7 +93,10 @@ export class BookmeBookingWidget extends Interaction {
     }
 
     newKey() {
-        return (crypto.randomUUID && crypto.randomUUID()) || `${Date.now()}-${Math.random()}`.replace(/[^\w.-]/g, "");
+        return (
+            (crypto.randomUUID && crypto.randomUUID()) ||
+            `${Date.now()}-${Math.random()}`.replace(/[^\w.-]/g, "")
+        );
     }
 
     // ------------------------------------------------------------------ data
@@ -103,13 +123,19 @@ export class BookmeBookingWidget extends Interaction {
     async fetchDays(from, to) {
         let response, payload;
         try {
-            response = await this.waitFor(fetch(this.slotsUrl(from, to), { headers: { Accept: "application/json" } }));
+            response = await this.waitFor(
+                fetch(this.slotsUrl(from, to), { headers: { Accept: "application/json" } })
+            );
             payload = await this.waitFor(response.json());
         } catch {
-            throw new Error(_t("The available times could not be loaded. Check your connection and try again."));
+            throw new Error(
+                _t("The available times could not be loaded. Check your connection and try again.")
+            );
         }
         if (!response.ok) {
-            throw new Error(payload.error?.message || _t("The available times could not be loaded."));
+            throw new Error(
+                payload.error?.message || _t("The available times could not be loaded.")
+            );
         }
         return payload.days;
     }
@@ -153,7 +179,9 @@ export class BookmeBookingWidget extends Interaction {
         let from = day(`${key}-01`).endOf("month").plus({ days: 1 }).toISODate();
         let found = null;
         for (let i = 0; i < SEARCH_WINDOWS && !found; i++) {
-            const to = day(from).plus({ days: SEARCH_WINDOW_DAYS - 1 }).toISODate();
+            const to = day(from)
+                .plus({ days: SEARCH_WINDOW_DAYS - 1 })
+                .toISODate();
             const days = await this.fetchDays(from, to);
             this.store(from, to, days);
             found = days[0]?.date || null;
@@ -164,7 +192,9 @@ export class BookmeBookingWidget extends Interaction {
     }
 
     bookableDays(key) {
-        return [...this.slotsByDate.keys()].filter((d) => d.startsWith(key) && this.slotsByDate.get(d).length).sort();
+        return [...this.slotsByDate.keys()]
+            .filter((d) => d.startsWith(key) && this.slotsByDate.get(d).length)
+            .sort();
     }
 
     /** Load the visible month; on first load (or a new zone) select the first bookable day. */
@@ -196,19 +226,38 @@ export class BookmeBookingWidget extends Interaction {
 
     build() {
         const id = this.uid;
-        this.live = h("div", { class: "visually-hidden o_bookme_live", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+        this.live = h("div", {
+            class: "visually-hidden o_bookme_live",
+            role: "status",
+            "aria-live": "polite",
+            "aria-atomic": "true",
+        });
         this.zonePicker = new ZonePicker({
-            formats: this.formats, tz: this.tz, idPrefix: `${id}_tz`, onChoose: (tz) => this.changeZone(tz),
+            formats: this.formats,
+            tz: this.tz,
+            idPrefix: `${id}_tz`,
+            onChoose: (tz) => this.changeZone(tz),
         });
         this.summary = h("div", { class: "col-12 col-lg-4 o_bookme_summary" });
         this.calendar = h("div", { class: "col-12 col-md-7 col-lg-5 o_bookme_calendar" });
-        this.times = h("div", { class: "col-12 col-md-5 col-lg-3 o_bookme_times", id: `${id}_times` });
+        this.times = h("div", {
+            class: "col-12 col-md-5 col-lg-3 o_bookme_times",
+            id: `${id}_times`,
+        });
         this.formHost = h("div", { class: "o_bookme_form_host" });
-        this.el.querySelector(".card-body").replaceChildren(
-            this.live,
-            h("div", { class: "row g-4 o_bookme_picker" }, this.summary, this.calendar, this.times),
-            this.formHost,
-        );
+        this.el
+            .querySelector(".card-body")
+            .replaceChildren(
+                this.live,
+                h(
+                    "div",
+                    { class: "row g-4 o_bookme_picker" },
+                    this.summary,
+                    this.calendar,
+                    this.times
+                ),
+                this.formHost
+            );
         this.renderSummary();
     }
 
@@ -229,19 +278,46 @@ export class BookmeBookingWidget extends Interaction {
     renderSummary() {
         const rows = [];
         const row = (icon, label, value, cls = "") =>
-            h("div", { class: `d-flex gap-2 mb-2 ${cls}` },
+            h(
+                "div",
+                { class: `d-flex gap-2 mb-2 ${cls}` },
                 h("i", { class: `fa ${icon} fa-fw mt-1 text-muted`, "aria-hidden": "true" }),
-                h("div", {}, h("span", { class: "visually-hidden" }, label), value));
+                h("div", {}, h("span", { class: "visually-hidden" }, label), value)
+            );
         if (this.hostName) {
-            rows.push(row("fa-user", _t("Host:"), h("span", { class: "o_bookme_summary_host" }, this.hostName)));
+            rows.push(
+                row(
+                    "fa-user",
+                    _t("Host:"),
+                    h("span", { class: "o_bookme_summary_host" }, this.hostName)
+                )
+            );
         }
         if (this.duration) {
-            rows.push(row("fa-clock-o", _t("Duration:"),
-                h("span", { class: "o_bookme_summary_duration" }, this.formats.duration(this.duration))));
+            rows.push(
+                row(
+                    "fa-clock-o",
+                    _t("Duration:"),
+                    h(
+                        "span",
+                        { class: "o_bookme_summary_duration" },
+                        this.formats.duration(this.duration)
+                    )
+                )
+            );
         }
         if (this.locations.length) {
-            rows.push(row("fa-map-marker", _t("Where:"),
-                h("span", { class: "o_bookme_summary_place" }, this.formats.either(this.locations.map((l) => l.name)))));
+            rows.push(
+                row(
+                    "fa-map-marker",
+                    _t("Where:"),
+                    h(
+                        "span",
+                        { class: "o_bookme_summary_place" },
+                        this.formats.either(this.locations.map((l) => l.name))
+                    )
+                )
+            );
         }
         rows.push(row("fa-globe", _t("Time zone:"), this.zonePicker.el));
         this.summary.replaceChildren(h("div", { class: "o_bookme_summary_box" }, rows));
@@ -252,30 +328,71 @@ export class BookmeBookingWidget extends Interaction {
         const key = this.month;
         const first = day(`${key}-01`);
         const todayMonth = this.today.slice(0, 7);
-        const lastMonth = day(`${todayMonth}-01`).plus({ months: MAX_MONTHS_AHEAD }).toISODate().slice(0, 7);
+        const lastMonth = day(`${todayMonth}-01`)
+            .plus({ months: MAX_MONTHS_AHEAD })
+            .toISODate()
+            .slice(0, 7);
         const isRtl = getComputedStyle(this.el).direction === "rtl";
-        const header = h("div", { class: "d-flex align-items-center justify-content-between mb-2" },
-            h("button", {
-                type: "button", class: "btn btn-outline-primary o_bookme_prev_month",
-                "aria-label": _t("Previous month"), disabled: key <= todayMonth,
-            }, h("i", { class: `fa ${isRtl ? "fa-chevron-right" : "fa-chevron-left"}`, "aria-hidden": "true" })),
-            h("h3", { class: "h6 mb-0 o_bookme_month_title", id: `${id}_month`, "aria-live": "polite" },
-                this.formats.month(first.toISODate())),
-            h("button", {
-                type: "button", class: "btn btn-outline-primary o_bookme_next_month",
-                "aria-label": _t("Next month"), disabled: key >= lastMonth,
-            }, h("i", { class: `fa ${isRtl ? "fa-chevron-left" : "fa-chevron-right"}`, "aria-hidden": "true" })),
+        const header = h(
+            "div",
+            { class: "d-flex align-items-center justify-content-between mb-2" },
+            h(
+                "button",
+                {
+                    type: "button",
+                    class: "btn btn-outline-primary o_bookme_prev_month",
+                    "aria-label": _t("Previous month"),
+                    disabled: key <= todayMonth,
+                },
+                h("i", {
+                    class: `fa ${isRtl ? "fa-chevron-right" : "fa-chevron-left"}`,
+                    "aria-hidden": "true",
+                })
+            ),
+            h(
+                "h3",
+                { class: "h6 mb-0 o_bookme_month_title", id: `${id}_month`, "aria-live": "polite" },
+                this.formats.month(first.toISODate())
+            ),
+            h(
+                "button",
+                {
+                    type: "button",
+                    class: "btn btn-outline-primary o_bookme_next_month",
+                    "aria-label": _t("Next month"),
+                    disabled: key >= lastMonth,
+                },
+                h("i", {
+                    class: `fa ${isRtl ? "fa-chevron-left" : "fa-chevron-right"}`,
+                    "aria-hidden": "true",
+                })
+            )
         );
         const weekdays = this.formats.weekdays();
-        const head = h("thead", {}, h("tr", {},
-            weekdays.map((w) => h("th", { scope: "col", abbr: w.long }, h("span", { "aria-hidden": "true" }, w.short),
-                h("span", { class: "visually-hidden" }, w.long)))));
+        const head = h(
+            "thead",
+            {},
+            h(
+                "tr",
+                {},
+                weekdays.map((w) =>
+                    h(
+                        "th",
+                        { scope: "col", abbr: w.long },
+                        h("span", { "aria-hidden": "true" }, w.short),
+                        h("span", { class: "visually-hidden" }, w.long)
+                    )
+                )
+            )
+        );
         // The grid starts on the locale's first weekday.
         const lead = (first.weekday - this.formats.firstDay + 7) % 7;
         const count = first.daysInMonth;
         const loaded = this.loadedMonths.has(key);
         if (!this.focusDate.startsWith(key)) {
-            this.focusDate = this.day?.startsWith(key) ? this.day : this.bookableDays(key)[0] || first.toISODate();
+            this.focusDate = this.day?.startsWith(key)
+                ? this.day
+                : this.bookableDays(key)[0] || first.toISODate();
         }
         const rows = [];
         let cells = Array.from({ length: lead }, () => h("td", { role: "gridcell" }));
@@ -286,22 +403,38 @@ export class BookmeBookingWidget extends Interaction {
             const chosen = date === this.day;
             let label = this.formats.fullDay(date);
             if (bookable) {
-                label = _t("%(day)s, %(count)s times available", { day: label, count: slots.length });
+                label = _t("%(day)s, %(count)s times available", {
+                    day: label,
+                    count: slots.length,
+                });
             } else if (loaded || date < this.today) {
                 label = _t("%s, no times", label);
             }
-            const button = h("button", {
-                type: "button",
-                // The same theme colours as the times: outlined when bookable, filled when chosen.
-                class: `btn o_bookme_cal_day${bookable ? " o_bookme_day o_bookme_bookable" : ""}${
-                    chosen ? " o_bookme_chosen btn-primary" : bookable ? " btn-outline-primary" : ""}`,
-                tabindex: date === this.focusDate ? "0" : "-1",
-                "aria-disabled": bookable ? false : "true",
-                "aria-label": label,
-                "aria-current": date === this.today ? "date" : false,
-                dataset: { date },
-            }, this.formats.number(n));
-            cells.push(h("td", { role: "gridcell", "aria-selected": chosen ? "true" : "false" }, button));
+            const button = h(
+                "button",
+                {
+                    type: "button",
+                    // The same theme colours as the times: outlined when bookable, filled when chosen.
+                    class: `btn o_bookme_cal_day${
+                        bookable ? " o_bookme_day o_bookme_bookable" : ""
+                    }${
+                        chosen
+                            ? " o_bookme_chosen btn-primary"
+                            : bookable
+                            ? " btn-outline-primary"
+                            : ""
+                    }`,
+                    tabindex: date === this.focusDate ? "0" : "-1",
+                    "aria-disabled": bookable ? false : "true",
+                    "aria-label": label,
+                    "aria-current": date === this.today ? "date" : false,
+                    dataset: { date },
+                },
+                this.formats.number(n)
+            );
+            cells.push(
+                h("td", { role: "gridcell", "aria-selected": chosen ? "true" : "false" }, button)
+            );
             if (cells.length === 7) {
                 rows.push(h("tr", {}, cells));
                 cells = [];
@@ -313,12 +446,23 @@ export class BookmeBookingWidget extends Interaction {
             }
             rows.push(h("tr", {}, cells));
         }
-        this.grid = h("table", {
-            class: "o_bookme_grid", role: "grid", "aria-labelledby": `${id}_month`,
-        }, head, h("tbody", {}, rows));
-        const legend = h("p", { class: "small text-muted mt-2 mb-0 o_bookme_legend" },
-            h("span", { class: "o_bookme_legend_mark", "aria-hidden": "true" }), " ",
-            _t("Days with free times are marked."));
+        this.grid = h(
+            "table",
+            {
+                class: "o_bookme_grid",
+                role: "grid",
+                "aria-labelledby": `${id}_month`,
+            },
+            head,
+            h("tbody", {}, rows)
+        );
+        const legend = h(
+            "p",
+            { class: "small text-muted mt-2 mb-0 o_bookme_legend" },
+            h("span", { class: "o_bookme_legend_mark", "aria-hidden": "true" }),
+            " ",
+            _t("Days with free times are marked.")
+        );
         this.calendar.replaceChildren(header, this.grid, legend);
     }
 
@@ -326,28 +470,65 @@ export class BookmeBookingWidget extends Interaction {
         const id = this.uid;
         const children = [];
         if (this.loadError) {
-            children.push(h("div", { class: "alert alert-danger o_bookme_error", role: "alert" }, this.loadError));
+            children.push(
+                h(
+                    "div",
+                    { class: "alert alert-danger o_bookme_error", role: "alert" },
+                    this.loadError
+                )
+            );
         }
         if (this.timesError) {
-            children.push(h("div", { class: "alert alert-warning o_bookme_times_error", role: "alert" }, this.timesError));
+            children.push(
+                h(
+                    "div",
+                    { class: "alert alert-warning o_bookme_times_error", role: "alert" },
+                    this.timesError
+                )
+            );
         }
         const key = this.month;
         const bookable = this.bookableDays(key);
         if (this.day && this.day.startsWith(key)) {
             const slots = this.slotsByDate.get(this.day) || [];
-            children.push(h("h3", { class: "h6 o_bookme_times_title", id: `${id}_times_title`, tabindex: "-1" },
-                this.formats.longDay(this.day)));
+            children.push(
+                h(
+                    "h3",
+                    { class: "h6 o_bookme_times_title", id: `${id}_times_title`, tabindex: "-1" },
+                    this.formats.longDay(this.day)
+                )
+            );
             if (slots.length) {
-                children.push(h("div", {
-                    class: "d-grid gap-2 o_bookme_slots", role: "group", "aria-labelledby": `${id}_times_title`,
-                }, slots.map((slot) => this.renderSlot(slot))));
+                children.push(
+                    h(
+                        "div",
+                        {
+                            class: "d-grid gap-2 o_bookme_slots",
+                            role: "group",
+                            "aria-labelledby": `${id}_times_title`,
+                        },
+                        slots.map((slot) => this.renderSlot(slot))
+                    )
+                );
             } else {
-                children.push(h("p", { class: "text-muted o_bookme_no_slots" }, _t("No more free times on this day.")));
+                children.push(
+                    h(
+                        "p",
+                        { class: "text-muted o_bookme_no_slots" },
+                        _t("No more free times on this day.")
+                    )
+                );
             }
         } else if (!this.loadError && this.loadedMonths.has(key) && !bookable.length) {
             children.push(...this.renderEmptyMonth(key));
         } else if (!this.loadError) {
-            children.push(h("p", { class: "text-muted o_bookme_choose_day" }, _t("Choose a day to see its free times.")));
+            children.push(
+                h(
+                    "p",
+                    { class: "text-muted o_bookme_choose_day" },
+                    _t("Choose a day to see its free times.")
+                )
+            );
         }
         this.times.replaceChildren(...children);
     }
@@ -355,15 +536,34 @@ export class BookmeBookingWidget extends Interaction {
     renderEmptyMonth(key) {
         const next = this.nextAvailable.get(key);
         const month = this.formats.month(`${key}-01`);
-        const children = [h("p", { class: "o_bookme_no_slots mb-2" }, _t("No free times in %s.", month))];
+        const children = [
+            h("p", { class: "o_bookme_no_slots mb-2" }, _t("No free times in %s.", month)),
+        ];
         if (next) {
             children.push(
-                h("p", { class: "text-muted small mb-2" }, _t("The next available day is %s.", this.formats.fullDay(next))),
-                h("button", { type: "button", class: "btn btn-primary o_bookme_next_available", dataset: { date: next } },
-                    _t("Go to %s", this.formats.longDay(next))),
+                h(
+                    "p",
+                    { class: "text-muted small mb-2" },
+                    _t("The next available day is %s.", this.formats.fullDay(next))
+                ),
+                h(
+                    "button",
+                    {
+                        type: "button",
+                        class: "btn btn-primary o_bookme_next_available",
+                        dataset: { date: next },
+                    },
+                    _t("Go to %s", this.formats.longDay(next))
+                )
             );
         } else if (this.nextAvailable.has(key)) {
-            children.push(h("p", { class: "text-muted small" }, _t("No times are available in the coming months.")));
+            children.push(
+                h(
+                    "p",
+                    { class: "text-muted small" },
+                    _t("No times are available in the coming months.")
+                )
+            );
         }
         return children;
     }
@@ -371,18 +571,30 @@ export class BookmeBookingWidget extends Interaction {
     renderSlot(slot) {
         const chosen = this.slot?.start === slot.start;
         const seats = this.isGroup
-            ? h("small", { class: "d-block o_bookme_seats" }, _t("Seats left: %s", this.formats.number(slot.seats_left)))
+            ? h(
+                  "small",
+                  { class: "d-block o_bookme_seats" },
+                  _t("Seats left: %s", this.formats.number(slot.seats_left))
+              )
             : null;
-        return h("button", {
-            type: "button",
-            class: `btn ${chosen ? "btn-primary" : "btn-outline-primary"} o_bookme_slot`,
-            "aria-pressed": chosen ? "true" : "false",
-            dataset: { start: slot.start },
-        }, this.formats.time(slot.start, this.tz), seats);
+        return h(
+            "button",
+            {
+                type: "button",
+                class: `btn ${chosen ? "btn-primary" : "btn-outline-primary"} o_bookme_slot`,
+                "aria-pressed": chosen ? "true" : "false",
+                dataset: { start: slot.start },
+            },
+            this.formats.time(slot.start, this.tz),
+            seats
+        );
     }
 
     whenText() {
-        return `${this.formats.longDay(this.day)}, ${this.formats.time(this.slot.start, this.tz)} (${this.tz.replaceAll("_", " ")})`;
+        return `${this.formats.longDay(this.day)}, ${this.formats.time(
+            this.slot.start,
+            this.tz
+        )} (${this.tz.replaceAll("_", " ")})`;
     }
 
     renderForm() {
@@ -404,55 +616,117 @@ export class BookmeBookingWidget extends Interaction {
     }
 
     renderRescheduleForm() {
-        return h("form", {
-            class: "o_bookme_reschedule_form border-top pt-3 mt-3", method: "post", action: this.rescheduleUrl,
-        },
+        return h(
+            "form",
+            {
+                class: "o_bookme_reschedule_form border-top pt-3 mt-3",
+                method: "post",
+                action: this.rescheduleUrl,
+            },
             h("input", { type: "hidden", name: "csrf_token", value: this.csrfToken }),
             h("input", { type: "hidden", name: "start", value: this.slot.start }),
             this.embed ? h("input", { type: "hidden", name: "embed", value: "1" }) : null,
-            h("button", { type: "submit", class: "btn btn-primary o_bookme_reschedule_confirm" },
-                _t("Move my appointment to %s", this.whenText())),
+            h(
+                "button",
+                { type: "submit", class: "btn btn-primary o_bookme_reschedule_confirm" },
+                _t("Move my appointment to %s", this.whenText())
+            )
         );
     }
 
     buildForm() {
         const id = this.uid;
-        const field = (label, input, cls = "col-md-6") => h("div", { class: `${cls} mb-3` },
-            h("label", { class: "form-label", for: input.id }, label), input,
-            h("div", { class: "invalid-feedback o_bookme_error", id: `${input.id}_error`, hidden: true }));
+        const field = (label, input, cls = "col-md-6") =>
+            h(
+                "div",
+                { class: `${cls} mb-3` },
+                h("label", { class: "form-label", for: input.id }, label),
+                input,
+                h("div", {
+                    class: "invalid-feedback o_bookme_error",
+                    id: `${input.id}_error`,
+                    hidden: true,
+                })
+            );
         let locationField = null;
         if (this.locations.length > 1) {
-            locationField = field(_t("Where"), h("select", {
-                id: `${id}_location`, name: "location_id", class: "form-select", required: true,
-            },
-                h("option", { value: "" }, _t("Choose…")),
-                this.locations.map((loc) => h("option", { value: loc.id }, loc.name)),
-            ), "col-12");
+            locationField = field(
+                _t("Where"),
+                h(
+                    "select",
+                    {
+                        id: `${id}_location`,
+                        name: "location_id",
+                        class: "form-select",
+                        required: true,
+                    },
+                    h("option", { value: "" }, _t("Choose…")),
+                    this.locations.map((loc) => h("option", { value: loc.id }, loc.name))
+                ),
+                "col-12"
+            );
         }
         const submit = this.requiresApproval ? _t("Request to book") : _t("Book now");
-        return h("form", { class: "o_bookme_form border-top pt-3 mt-3", novalidate: "novalidate" },
+        return h(
+            "form",
+            { class: "o_bookme_form border-top pt-3 mt-3", novalidate: "novalidate" },
             h("h3", { class: "h6" }, _t("Your details")),
             h("p", { class: "text-muted small o_bookme_when_line" }),
-            h("div", { class: "row" },
-                field(_t("Name"), h("input", {
-                    id: `${id}_name`, name: "name", class: "form-control", required: true,
-                    maxlength: "128", autocomplete: "name", value: this.prefill.name,
-                })),
-                field(_t("Email"), h("input", {
-                    id: `${id}_email`, name: "email", type: "email", class: "form-control", required: true,
-                    maxlength: "254", autocomplete: "email", inputmode: "email", value: this.prefill.email,
-                })),
-                field(_t("Phone (optional)"), h("input", {
-                    id: `${id}_phone`, name: "phone", type: "tel", class: "form-control", maxlength: "64",
-                    autocomplete: "tel",
-                })),
+            h(
+                "div",
+                { class: "row" },
+                field(
+                    _t("Name"),
+                    h("input", {
+                        id: `${id}_name`,
+                        name: "name",
+                        class: "form-control",
+                        required: true,
+                        maxlength: "128",
+                        autocomplete: "name",
+                        value: this.prefill.name,
+                    })
+                ),
+                field(
+                    _t("Email"),
+                    h("input", {
+                        id: `${id}_email`,
+                        name: "email",
+                        type: "email",
+                        class: "form-control",
+                        required: true,
+                        maxlength: "254",
+                        autocomplete: "email",
+                        inputmode: "email",
+                        value: this.prefill.email,
+                    })
+                ),
+                field(
+                    _t("Phone (optional)"),
+                    h("input", {
+                        id: `${id}_phone`,
+                        name: "phone",
+                        type: "tel",
+                        class: "form-control",
+                        maxlength: "64",
+                        autocomplete: "tel",
+                    })
+                ),
                 locationField,
-                field(_t("Anything to tell us? (optional)"), h("textarea", {
-                    id: `${id}_note`, name: "note", class: "form-control", rows: "3", maxlength: "4000",
-                }), "col-12"),
+                field(
+                    _t("Anything to tell us? (optional)"),
+                    h("textarea", {
+                        id: `${id}_note`,
+                        name: "note",
+                        class: "form-control",
+                        rows: "3",
+                        maxlength: "4000",
+                    }),
+                    "col-12"
+                )
             ),
             h("div", { class: "o_bookme_form_alert" }),
-            h("button", { type: "submit", class: "btn btn-primary o_bookme_submit" }, submit),
+            h("button", { type: "submit", class: "btn btn-primary o_bookme_submit" }, submit)
         );
     }
 
@@ -480,9 +754,14 @@ export class BookmeBookingWidget extends Interaction {
         this.renderCalendar();
         this.renderTimes();
         const bookable = this.bookableDays(key);
-        this.announce(bookable.length
-            ? _t("%(month)s: %(count)s days with free times", { month: this.formats.month(`${key}-01`), count: bookable.length })
-            : this.times.textContent);
+        this.announce(
+            bookable.length
+                ? _t("%(month)s: %(count)s days with free times", {
+                      month: this.formats.month(`${key}-01`),
+                      count: bookable.length,
+                  })
+                : this.times.textContent
+        );
     }
 
     /** Choose a day: its times are shown, and (unless on load) focus moves to the first. */
@@ -501,14 +780,21 @@ export class BookmeBookingWidget extends Interaction {
         this.renderCalendar();
         this.renderTimes();
         this.renderForm();
-        this.announce(_t("%(day)s: %(count)s free times", { day: this.formats.fullDay(date), count: slots.length }));
+        this.announce(
+            _t("%(day)s: %(count)s free times", {
+                day: this.formats.fullDay(date),
+                count: slots.length,
+            })
+        );
         if (focusTimes) {
             this.focusTimes();
         }
     }
 
     focusTimes() {
-        const target = this.times.querySelector(".o_bookme_slot") || this.times.querySelector(".o_bookme_times_title");
+        const target =
+            this.times.querySelector(".o_bookme_slot") ||
+            this.times.querySelector(".o_bookme_times_title");
         // Below the calendar (phones): bring the times into view.
         this.times.scrollIntoView({ block: "nearest" });
         target?.focus({ preventScroll: true });
@@ -528,7 +814,9 @@ export class BookmeBookingWidget extends Interaction {
         }
         this.renderForm();
         this.announce(_t("Chosen: %s", this.whenText()));
-        const next = this.formHost.querySelector(".o_bookme_reschedule_confirm") || this.formHost.querySelector("input[name=name]");
+        const next =
+            this.formHost.querySelector(".o_bookme_reschedule_confirm") ||
+            this.formHost.querySelector("input[name=name]");
         next?.focus();
         next?.scrollIntoView({ block: "nearest" });
     }
@@ -554,7 +842,10 @@ export class BookmeBookingWidget extends Interaction {
         if (date < this.today) {
             date = this.today;
         }
-        const lastMonth = day(`${todayMonth}-01`).plus({ months: MAX_MONTHS_AHEAD }).toISODate().slice(0, 7);
+        const lastMonth = day(`${todayMonth}-01`)
+            .plus({ months: MAX_MONTHS_AHEAD })
+            .toISODate()
+            .slice(0, 7);
         if (key > lastMonth) {
             return;
         }
@@ -590,7 +881,9 @@ export class BookmeBookingWidget extends Interaction {
                 target = current.minus({ days: (current.weekday - this.formats.firstDay + 7) % 7 });
                 break;
             case "End":
-                target = current.plus({ days: 6 - ((current.weekday - this.formats.firstDay + 7) % 7) });
+                target = current.plus({
+                    days: 6 - ((current.weekday - this.formats.firstDay + 7) % 7),
+                });
                 break;
             case "PageUp":
                 target = current.minus({ months: ev.shiftKey ? 12 : 1 });
@@ -621,7 +914,10 @@ export class BookmeBookingWidget extends Interaction {
             this.chooseDay(target.dataset.date);
         } else if (target.classList.contains("o_bookme_slot")) {
             this.chooseSlot(target.dataset.start);
-        } else if (target.classList.contains("o_bookme_prev_month") || target.classList.contains("o_bookme_next_month")) {
+        } else if (
+            target.classList.contains("o_bookme_prev_month") ||
+            target.classList.contains("o_bookme_next_month")
+        ) {
             const step = target.classList.contains("o_bookme_next_month") ? 1 : -1;
             const key = day(`${this.month}-01`).plus({ months: step }).toISODate().slice(0, 7);
             await this.showMonth(key);
@@ -700,15 +996,19 @@ export class BookmeBookingWidget extends Interaction {
         form.querySelector(".o_bookme_submit").disabled = true;
         let response, payload;
         try {
-            response = await this.waitFor(fetch(`${this.api}/bookings`, {
-                method: "POST",
-                headers: { "Content-Type": "application/json", Accept: "application/json" },
-                body: JSON.stringify(body),
-            }));
+            response = await this.waitFor(
+                fetch(`${this.api}/bookings`, {
+                    method: "POST",
+                    headers: { "Content-Type": "application/json", Accept: "application/json" },
+                    body: JSON.stringify(body),
+                })
+            );
             payload = await this.waitFor(response.json());
         } catch {
             this.busy = false;
-            this.showFormErrors(_t("Your booking could not be sent. Check your connection and try again."));
+            this.showFormErrors(
+                _t("Your booking could not be sent. Check your connection and try again.")
+            );
             return;
         }
         this.busy = false;
@@ -781,7 +1081,13 @@ export class BookmeBookingWidget extends Interaction {
             first = first || input;
         }
         if (!first) {
-            alertBox.append(h("div", { class: "alert alert-danger o_bookme_error mt-3", role: "alert" }, message));
+            alertBox.append(
+                h(
+                    "div",
+                    { class: "alert alert-danger o_bookme_error mt-3", role: "alert" },
+                    message
+                )
+            );
         }
         this.announce(message);
         first?.focus();

@@ -13,7 +13,11 @@ function zoneLabel(tz) {
 }
 
 function searchKey(text) {
-    return text.toLowerCase().replaceAll("_", " ").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    return text
+        .toLowerCase()
+        .replaceAll("_", " ")
+        .normalize("NFD")
+        .replace(/[\u0300-\u036f]/g, "");
 }
 
 /**
@@ -61,14 +65,19 @@ export class ZonePicker {
     }
 
     render() {
-        const toggle = h("button", {
-            type: "button",
-            class: "btn btn-link p-0 text-start o_bookme_tz_toggle",
-            "aria-expanded": this.open ? "true" : "false",
-            "aria-controls": `${this.id}_panel`,
-            "aria-label": _t("Time zone: %s. Change the time zone", this.label(this.tz)),
-        }, h("span", { class: "o_bookme_tz_current" }, this.label(this.tz)), " ",
-        h("i", { class: "fa fa-caret-down", "aria-hidden": "true" }));
+        const toggle = h(
+            "button",
+            {
+                type: "button",
+                class: "btn btn-link p-0 text-start o_bookme_tz_toggle",
+                "aria-expanded": this.open ? "true" : "false",
+                "aria-controls": `${this.id}_panel`,
+                "aria-label": _t("Time zone: %s. Change the time zone", this.label(this.tz)),
+            },
+            h("span", { class: "o_bookme_tz_current" }, this.label(this.tz)),
+            " ",
+            h("i", { class: "fa fa-caret-down", "aria-hidden": "true" })
+        );
         this.toggleEl = toggle;
         const children = [toggle];
         if (this.open) {
@@ -89,11 +98,19 @@ export class ZonePicker {
                 role: "listbox",
                 "aria-label": _t("Time zones"),
             });
-            children.push(h("div", { id: `${this.id}_panel`, class: "o_bookme_tz_panel card shadow p-2 mt-1" },
-                h("label", { class: "form-label small mb-1", for: `${this.id}_search` }, _t("Search time zones")),
-                this.input,
-                this.list,
-            ));
+            children.push(
+                h(
+                    "div",
+                    { id: `${this.id}_panel`, class: "o_bookme_tz_panel card shadow p-2 mt-1" },
+                    h(
+                        "label",
+                        { class: "form-label small mb-1", for: `${this.id}_search` },
+                        _t("Search time zones")
+                    ),
+                    this.input,
+                    this.list
+                )
+            );
         } else {
             this.input = null;
             this.list = null;
@@ -110,15 +127,31 @@ export class ZonePicker {
         if (this.active >= options.length) {
             this.active = options.length - 1;
         }
-        this.list.replaceChildren(...(options.length
-            ? options.map((o, index) => h("li", {
-                id: `${this.id}_opt_${index}`,
-                role: "option",
-                class: `o_bookme_tz_option${index === this.active ? " o_bookme_tz_active" : ""}`,
-                "aria-selected": o.tz === this.tz ? "true" : "false",
-                dataset: { tz: o.tz },
-            }, o.label))
-            : [h("li", { class: "text-muted small p-2", role: "presentation" }, _t("No time zone matches."))]));
+        this.list.replaceChildren(
+            ...(options.length
+                ? options.map((o, index) =>
+                      h(
+                          "li",
+                          {
+                              id: `${this.id}_opt_${index}`,
+                              role: "option",
+                              class: `o_bookme_tz_option${
+                                  index === this.active ? " o_bookme_tz_active" : ""
+                              }`,
+                              "aria-selected": o.tz === this.tz ? "true" : "false",
+                              dataset: { tz: o.tz },
+                          },
+                          o.label
+                      )
+                  )
+                : [
+                      h(
+                          "li",
+                          { class: "text-muted small p-2", role: "presentation" },
+                          _t("No time zone matches.")
+                      ),
+                  ])
+        );
         if (this.active >= 0) {
             this.input.setAttribute("aria-activedescendant", `${this.id}_opt_${this.active}`);
             this.list.children[this.active]?.scrollIntoView({ block: "nearest" });

@@ -31,7 +31,8 @@ registry.category("web_tour.tours").add("crm_bookme_request_to_book", {
         },
         {
             content: "The request is received and pending",
-            trigger: ".o_bookme_request_received:contains(Your request was received):contains(pending)",
+            trigger:
+                ".o_bookme_request_received:contains(Your request was received):contains(pending)",
         },
         {
             content: "It is a request, not yet an appointment",
@@ -59,7 +60,8 @@ registry.category("web_tour.tours").add("crm_bookme_host_approves", {
         },
         {
             content: "The booking is confirmed",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Confirmed)",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Confirmed)",
         },
         {
             content: "and no decision is asked any more",
@@ -124,7 +126,8 @@ registry.category("web_tour.tours").add("crm_bookme_host_approves_other_time", {
         },
         {
             content: "The booking is confirmed",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Confirmed)",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Confirmed)",
         },
     ],
 });

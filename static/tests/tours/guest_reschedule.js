@@ -19,7 +19,8 @@ registry.category("web_tour.tours").add("crm_bookme_guest_reschedule", {
             },
         },
         {
-            content: "The last day offered is the next one (the calendar pages on if it is in the next month)",
+            content:
+                "The last day offered is the next one (the calendar pages on if it is in the next month)",
             trigger: ".o_bookme_widget .o_bookme_grid .o_bookme_day.o_bookme_chosen:focus",
             run: "press ArrowRight",
         },

@@ -49,7 +49,9 @@ function bookingSteps(lang, texts) {
             run() {
                 const prefix = `/${texts.urlCode}/book/booking/`;
                 if (!window.location.pathname.startsWith(prefix)) {
-                    throw new Error(`the booking page is at ${window.location.pathname}, not under ${prefix}`);
+                    throw new Error(
+                        `the booking page is at ${window.location.pathname}, not under ${prefix}`
+                    );
                 }
             },
         },

@@ -33,7 +33,12 @@ async function tabTo(selector, max = 80) {
 function assertTapTarget(el) {
     const rect = el.getBoundingClientRect();
     if (rect.height < 44 || rect.width < 44) {
-        fail(`Tap target smaller than 44 px (${rect.width}x${rect.height}): ${el.outerHTML.slice(0, 200)}`);
+        fail(
+            `Tap target smaller than 44 px (${rect.width}x${rect.height}): ${el.outerHTML.slice(
+                0,
+                200
+            )}`
+        );
     }
 }
 
@@ -43,7 +48,11 @@ function assertNoHorizontalScroll() {
         const wide = [...document.querySelectorAll(".o_bookme_widget *")].find(
             (el) => el.getBoundingClientRect().right > width + 1
         );
-        fail(`The page scrolls sideways (${document.documentElement.scrollWidth} > ${width}): ${wide?.outerHTML.slice(0, 200)}`);
+        fail(
+            `The page scrolls sideways (${
+                document.documentElement.scrollWidth
+            } > ${width}): ${wide?.outerHTML.slice(0, 200)}`
+        );
     }
 }
 
@@ -142,7 +151,11 @@ registry.category("web_tour.tours").add("crm_bookme_picker_phone", {
             trigger: ".o_bookme_slots .o_bookme_slot:first:focus",
             run() {
                 if (!inViewport(this.anchor)) {
-                    fail(`The first time is not in view (top ${this.anchor.getBoundingClientRect().top})`);
+                    fail(
+                        `The first time is not in view (top ${
+                            this.anchor.getBoundingClientRect().top
+                        })`
+                    );
                 }
             },
         },
@@ -159,27 +172,46 @@ registry.category("web_tour.tours").add("crm_bookme_picker_phone", {
                 // Colours are compared once Bootstrap's button transitions are over.
                 await Promise.all(document.getAnimations().map((animation) => animation.finished));
                 assertNoHorizontalScroll();
-                for (const el of document.querySelectorAll(".o_bookme_form .form-control, .o_bookme_submit")) {
+                for (const el of document.querySelectorAll(
+                    ".o_bookme_form .form-control, .o_bookme_submit"
+                )) {
                     if (el.getBoundingClientRect().height < 44) {
                         fail(`A form control is lower than 44 px: ${el.outerHTML.slice(0, 200)}`);
                     }
                 }
                 // Days and times share the theme colours.
-                const day = getComputedStyle(document.querySelector(".o_bookme_grid .o_bookme_chosen"));
-                const time = getComputedStyle(document.querySelector(".o_bookme_slot[aria-pressed=true]"));
+                const day = getComputedStyle(
+                    document.querySelector(".o_bookme_grid .o_bookme_chosen")
+                );
+                const time = getComputedStyle(
+                    document.querySelector(".o_bookme_slot[aria-pressed=true]")
+                );
                 if (day.backgroundColor !== time.backgroundColor || day.color !== time.color) {
-                    fail(`The chosen day (${day.backgroundColor}) and time (${time.backgroundColor}) differ in colour`);
+                    fail(
+                        `The chosen day (${day.backgroundColor}) and time (${time.backgroundColor}) differ in colour`
+                    );
                 }
-                const otherDay = getComputedStyle(document.querySelector(".o_bookme_grid .o_bookme_day:not(.o_bookme_chosen)"));
-                const otherTime = getComputedStyle(document.querySelector(".o_bookme_slot[aria-pressed=false]"));
-                if (otherDay.borderTopColor !== otherTime.borderTopColor || otherDay.color !== otherTime.color) {
-                    fail(`A bookable day (${otherDay.borderTopColor}) and a time (${otherTime.borderTopColor}) differ in colour`);
+                const otherDay = getComputedStyle(
+                    document.querySelector(".o_bookme_grid .o_bookme_day:not(.o_bookme_chosen)")
+                );
+                const otherTime = getComputedStyle(
+                    document.querySelector(".o_bookme_slot[aria-pressed=false]")
+                );
+                if (
+                    otherDay.borderTopColor !== otherTime.borderTopColor ||
+                    otherDay.color !== otherTime.color
+                ) {
+                    fail(
+                        `A bookable day (${otherDay.borderTopColor}) and a time (${otherTime.borderTopColor}) differ in colour`
+                    );
                 }
                 const email = document.querySelector(".o_bookme_form input[name=email]");
                 if (email.type !== "email" || email.autocomplete !== "email") {
                     fail("The email field is type=email with autocomplete");
                 }
-                for (const input of document.querySelectorAll(".o_bookme_form input, .o_bookme_form textarea")) {
+                for (const input of document.querySelectorAll(
+                    ".o_bookme_form input, .o_bookme_form textarea"
+                )) {
                     if (!document.querySelector(`label[for="${input.id}"]`)) {
                         fail(`Field ${input.name} has no label`);
                     }
@@ -245,9 +277,13 @@ registry.category("web_tour.tours").add("crm_bookme_picker_keyboard", {
                 }
                 // Focus is visible, and not drawn like the chosen day.
                 const focused = getComputedStyle(active());
-                const chosen = getComputedStyle(document.querySelector(".o_bookme_grid .o_bookme_chosen"));
+                const chosen = getComputedStyle(
+                    document.querySelector(".o_bookme_grid .o_bookme_chosen")
+                );
                 if (focused.outlineStyle === "none" || parseFloat(focused.outlineWidth) < 2) {
-                    fail(`The focused day has no visible outline (${focused.outlineStyle} ${focused.outlineWidth})`);
+                    fail(
+                        `The focused day has no visible outline (${focused.outlineStyle} ${focused.outlineWidth})`
+                    );
                 }
                 if (focused.backgroundColor === chosen.backgroundColor) {
                     fail("The focused day looks like the chosen one");
@@ -262,7 +298,12 @@ registry.category("web_tour.tours").add("crm_bookme_picker_keyboard", {
             run() {
                 const el = active();
                 if (!el.matches(".o_bookme_slots .o_bookme_slot:first-child")) {
-                    fail(`After choosing a day, focus is on ${el.outerHTML.slice(0, 200)}, not the first time`);
+                    fail(
+                        `After choosing a day, focus is on ${el.outerHTML.slice(
+                            0,
+                            200
+                        )}, not the first time`
+                    );
                 }
                 if (this.anchor.dataset.date !== window.__bookmeKeyboardDay) {
                     fail("The day chosen by keyboard is the selected one");
@@ -368,7 +409,9 @@ registry.category("web_tour.tours").add("crm_bookme_picker_zone_search", {
             content: "Current names only, each with its UTC offset",
             trigger: ".o_bookme_tz_list .o_bookme_tz_option",
             run() {
-                const names = [...document.querySelectorAll(".o_bookme_tz_option")].map((o) => o.dataset.tz);
+                const names = [...document.querySelectorAll(".o_bookme_tz_option")].map(
+                    (o) => o.dataset.tz
+                );
                 for (const old of ["Asia/Calcutta", "Europe/Kiev", "US/Eastern", "Asia/Saigon"]) {
                     if (names.includes(old)) {
                         fail(`The list offers the old name ${old}`);
@@ -377,7 +420,9 @@ registry.category("web_tour.tours").add("crm_bookme_picker_zone_search", {
                 if (!names.includes("Asia/Kolkata") || names.length < 300) {
                     fail(`The list has ${names.length} zones`);
                 }
-                const kolkata = document.querySelector(".o_bookme_tz_option[data-tz='Asia/Kolkata']");
+                const kolkata = document.querySelector(
+                    ".o_bookme_tz_option[data-tz='Asia/Kolkata']"
+                );
                 if (!kolkata.textContent.includes("UTC+05:30")) {
                     fail(`Kolkata reads ${kolkata.textContent}`);
                 }
@@ -390,7 +435,8 @@ registry.category("web_tour.tours").add("crm_bookme_picker_zone_search", {
         },
         {
             content: "One match; Enter chooses it",
-            trigger: ".o_bookme_tz_list:not(:has(.o_bookme_tz_option:eq(1))) .o_bookme_tz_option[data-tz='Asia/Kolkata']",
+            trigger:
+                ".o_bookme_tz_list:not(:has(.o_bookme_tz_option:eq(1))) .o_bookme_tz_option[data-tz='Asia/Kolkata']",
             run: "press Enter",
         },
         {
@@ -411,7 +457,9 @@ registry.category("web_tour.tours").add("crm_bookme_picker_months", {
             trigger: ".o_bookme_grid .o_bookme_day.o_bookme_chosen",
             run() {
                 if (this.anchor.dataset.date !== hashParam("first")) {
-                    fail(`The chosen day is ${this.anchor.dataset.date}, not ${hashParam("first")}`);
+                    fail(
+                        `The chosen day is ${this.anchor.dataset.date}, not ${hashParam("first")}`
+                    );
                 }
             },
         },
@@ -492,14 +540,20 @@ registry.category("web_tour.tours").add("crm_bookme_picker_months", {
             content: "That month was fetched as one range, and nothing is found after it",
             trigger: ".o_bookme_times:has(.o_bookme_no_slots):contains(coming months)",
             run() {
-                if (!document.querySelector(`.o_bookme_cal_day[data-date="${hashParam("m5_from")}"]`)) {
+                if (
+                    !document.querySelector(
+                        `.o_bookme_cal_day[data-date="${hashParam("m5_from")}"]`
+                    )
+                ) {
                     fail("The grid shows the month after the range");
                 }
                 const expected = `from=${hashParam("m5_from")}&to=${hashParam("m5_to")}&`;
                 if (!window.__bookmeFetched.some((url) => url.includes(expected))) {
                     fail(`No request for ${expected}: ${window.__bookmeFetched.join(", ")}`);
                 }
-                if (document.querySelector(".o_bookme_grid .o_bookme_day, .o_bookme_next_available")) {
+                if (
+                    document.querySelector(".o_bookme_grid .o_bookme_day, .o_bookme_next_available")
+                ) {
                     fail("Nothing is bookable from this month on");
                 }
             },
@@ -561,12 +615,18 @@ registry.category("web_tour.tours").add("crm_bookme_picker_taken", {
             trigger: ".o_bookme_slots .o_bookme_slot[aria-pressed=true]",
             async run() {
                 window.__bookmeTaken = this.anchor.dataset.start;
-                window.__bookmeDay = document.querySelector(".o_bookme_grid .o_bookme_chosen").dataset.date;
+                window.__bookmeDay = document.querySelector(
+                    ".o_bookme_grid .o_bookme_chosen"
+                ).dataset.date;
                 const api = document.querySelector(".o_bookme_widget").dataset.api;
                 const response = await fetch(`${api}/bookings`, {
                     method: "POST",
                     headers: { "Content-Type": "application/json" },
-                    body: JSON.stringify({ start: window.__bookmeTaken, name: "Other Guest", email: "other.guest@example.com" }),
+                    body: JSON.stringify({
+                        start: window.__bookmeTaken,
+                        name: "Other Guest",
+                        email: "other.guest@example.com",
+                    }),
                 });
                 if (response.status !== 201) {
                     fail(`The other booking answered ${response.status}`);
@@ -582,17 +642,29 @@ registry.category("web_tour.tours").add("crm_bookme_picker_taken", {
             content: "The message is shown beside the refreshed times",
             trigger: ".o_bookme_times .o_bookme_times_error:contains(no longer available)",
             run() {
-                const values = Object.fromEntries(new FormData(document.querySelector(".o_bookme_form")).entries());
-                const expected = { name: "Tess Taken", email: "tess.taken@example.com", phone: "+47 555 01", note: "Please call first" };
+                const values = Object.fromEntries(
+                    new FormData(document.querySelector(".o_bookme_form")).entries()
+                );
+                const expected = {
+                    name: "Tess Taken",
+                    email: "tess.taken@example.com",
+                    phone: "+47 555 01",
+                    note: "Please call first",
+                };
                 for (const [key, value] of Object.entries(expected)) {
                     if (values[key] !== value) {
                         fail(`The form lost ${key}: ${JSON.stringify(values[key])}`);
                     }
                 }
-                if (document.querySelector(".o_bookme_grid .o_bookme_chosen")?.dataset.date !== window.__bookmeDay) {
+                if (
+                    document.querySelector(".o_bookme_grid .o_bookme_chosen")?.dataset.date !==
+                    window.__bookmeDay
+                ) {
                     fail("The chosen day was lost");
                 }
-                if (document.querySelector(`.o_bookme_slot[data-start="${window.__bookmeTaken}"]`)) {
+                if (
+                    document.querySelector(`.o_bookme_slot[data-start="${window.__bookmeTaken}"]`)
+                ) {
                     fail("The taken time is still offered");
                 }
                 if (!active().matches(".o_bookme_slots .o_bookme_slot")) {
@@ -640,7 +712,9 @@ registry.category("web_tour.tours").add("crm_bookme_picker_field_error", {
             content: "The error is next to the email field, which is marked and described by it",
             trigger: ".o_bookme_form input[name=email].is-invalid[aria-invalid=true]:focus",
             run() {
-                const feedback = document.getElementById(this.anchor.getAttribute("aria-describedby"));
+                const feedback = document.getElementById(
+                    this.anchor.getAttribute("aria-describedby")
+                );
                 if (!feedback || feedback.hidden || !feedback.textContent.trim()) {
                     fail("The email's error text is shown next to it");
                 }
@@ -666,12 +740,20 @@ registry.category("web_tour.tours").add("crm_bookme_picker_clock", {
             content: "The times follow the language's clock",
             trigger: ".o_bookme_slots .o_bookme_slot",
             run() {
-                const texts = [...document.querySelectorAll(".o_bookme_slot")].map((b) => b.textContent.trim());
+                const texts = [...document.querySelectorAll(".o_bookme_slot")].map((b) =>
+                    b.textContent.trim()
+                );
                 const twentyFour = hashParam("clock") === "24";
                 for (const text of texts) {
-                    const ok = twentyFour ? /^\d{1,2}[:.]\d\d$/.test(text) : /^\d{1,2}:\d\d\s?[AP]M$/.test(text);
+                    const ok = twentyFour
+                        ? /^\d{1,2}[:.]\d\d$/.test(text)
+                        : /^\d{1,2}:\d\d\s?[AP]M$/.test(text);
                     if (!ok) {
-                        fail(`Time "${text}" does not use the ${twentyFour ? "24" : "12"}-hour clock (all: ${texts.join(", ")})`);
+                        fail(
+                            `Time "${text}" does not use the ${
+                                twentyFour ? "24" : "12"
+                            }-hour clock (all: ${texts.join(", ")})`
+                        );
                     }
                 }
                 if (twentyFour && !texts.some((text) => parseInt(text, 10) > 12)) {
@@ -682,7 +764,12 @@ registry.category("web_tour.tours").add("crm_bookme_picker_clock", {
                     fail(`The page is in ${lang}`);
                 }
                 const month = document.querySelector(".o_bookme_month_title").textContent;
-                if (hashParam("lang") !== "en" && /January|February|March|April|May|June|July|August|September|October|November|December/.test(month)) {
+                if (
+                    hashParam("lang") !== "en" &&
+                    /January|February|March|April|May|June|July|August|September|October|November|December/.test(
+                        month
+                    )
+                ) {
                     fail(`The month "${month}" is in English`);
                 }
             },
@@ -696,7 +783,9 @@ registry.category("web_tour.tours").add("crm_bookme_picker_clock", {
             content: "Same text as the button",
             trigger: ".o_bookme_form .o_bookme_when_line",
             run() {
-                const time = document.querySelector(".o_bookme_slot[aria-pressed=true]").textContent.trim();
+                const time = document
+                    .querySelector(".o_bookme_slot[aria-pressed=true]")
+                    .textContent.trim();
                 if (!this.anchor.textContent.includes(time)) {
                     fail(`"${this.anchor.textContent}" does not contain "${time}"`);
                 }
@@ -710,11 +799,15 @@ registry.category("web_tour.tours").add("crm_bookme_picker_seats", {
     steps: () => [
         {
             content: "The first time has one seat taken",
-            trigger: `.o_bookme_slots .o_bookme_slot:first .o_bookme_seats:contains(${hashParam("first")})`,
+            trigger: `.o_bookme_slots .o_bookme_slot:first .o_bookme_seats:contains(${hashParam(
+                "first"
+            )})`,
         },
         {
             content: "The others are free",
-            trigger: `.o_bookme_slots .o_bookme_slot:last .o_bookme_seats:contains(${hashParam("others")})`,
+            trigger: `.o_bookme_slots .o_bookme_slot:last .o_bookme_seats:contains(${hashParam(
+                "others"
+            )})`,
         },
     ],
 });

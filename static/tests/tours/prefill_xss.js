@@ -11,7 +11,9 @@ function assertNoScriptRan() {
     if (window.__bookme_xss !== undefined) {
         throw new Error(`Injected script ran (window.__bookme_xss = ${window.__bookme_xss})`);
     }
-    const injected = document.querySelector(".o_bookme_widget img, .o_bookme_widget script, .o_bookme_details img[src=x]");
+    const injected = document.querySelector(
+        ".o_bookme_widget img, .o_bookme_widget script, .o_bookme_details img[src=x]"
+    );
     if (injected) {
         throw new Error(`Injected element in the page: ${injected.outerHTML}`);
     }
