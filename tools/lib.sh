@@ -224,6 +224,30 @@ db_exists() {
     [ -n "$(pg_sql postgres "SELECT 1 FROM pg_database WHERE datname = %s" "$1")" ]
 }
 
+# --- Translations -------------------------------------------------------------------
+# export_pot DB OUT: writes the translation template of crm_bookme, as installed in DB, to OUT.
+# Odoo's extractor walks the module folder, and a developer checkout also holds .venv and
+# .local (whose addons link points back here), so it reads a clean copy of the module: the
+# tracked files with the working tree's folders over them.
+export_pot() {
+    local db=$1 out=$2 clean conf args i rc
+    clean=$(mktemp -d)
+    git -C "$BOOKME_ROOT" archive --prefix=crm_bookme/ HEAD | tar -x -C "$clean"
+    cp -r "$BOOKME_ROOT"/{models,controllers,views,wizards,data,security,static,tests} "$clean/crm_bookme/" 2>/dev/null
+    conf=$(mktemp)
+    printf '[options]\naddons_path = %s\ndata_dir = %s\n' \
+        "$ODOO_SRC_FOUND/addons,$ODOO_SRC_FOUND/odoo/addons,$clean" "$BOOKME_LOCAL/data" >"$conf"
+    args=("${DB_ARGS[@]}")
+    for ((i = 0; i < ${#args[@]}; i += 2)); do
+        printf '%s = %s\n' "${args[i]#--}" "${args[i+1]}" >>"$conf"
+    done
+    "$BOOKME_PY" "$ODOO_SRC_FOUND/odoo-bin" i18n export -c "$conf" -d "$db" crm_bookme -o "$out" \
+        >>"$BOOKME_LOCAL/log/odoo-i18n.log" 2>&1
+    rc=$?
+    rm -rf "$conf" "$clean"
+    return $rc
+}
+
 # --- Odoo invocation -------------------------------------------------------------------
 # odoo_args: the common odoo-bin arguments in ODOO_ARGS.
 odoo_args() {
