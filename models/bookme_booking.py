@@ -503,7 +503,7 @@ class BookmeBooking(models.Model):
         host, etype = booking.event_type_id.user_id, booking.event_type_id
         if not (host.bookme_enabled and host.bookme_slug):
             return False
-        if etype.active and etype.is_published and not etype.is_personal and etype.slug:
+        if not etype.is_personal and etype.slug and etype._bookme_is_public():
             return f"/book/{host.bookme_slug}/{etype.slug}"
         return f"/book/{host.bookme_slug}"
 
