@@ -332,7 +332,8 @@ export class BookmeBookingWidget extends Interaction {
             .plus({ months: MAX_MONTHS_AHEAD })
             .toISODate()
             .slice(0, 7);
-        const isRtl = getComputedStyle(this.el).direction === "rtl";
+        // The chevrons are the left-to-right ones: on right-to-left pages Odoo turns them
+        // round itself (web's fontawesome_overridden.scss, ``.o_rtl .fa-chevron-*``).
         const header = h(
             "div",
             { class: "d-flex align-items-center justify-content-between mb-2" },
@@ -345,7 +346,7 @@ export class BookmeBookingWidget extends Interaction {
                     disabled: key <= todayMonth,
                 },
                 h("i", {
-                    class: `fa ${isRtl ? "fa-chevron-right" : "fa-chevron-left"}`,
+                    class: "fa fa-chevron-left",
                     "aria-hidden": "true",
                 })
             ),
@@ -363,7 +364,7 @@ export class BookmeBookingWidget extends Interaction {
                     disabled: key >= lastMonth,
                 },
                 h("i", {
-                    class: `fa ${isRtl ? "fa-chevron-left" : "fa-chevron-right"}`,
+                    class: "fa fa-chevron-right",
                     "aria-hidden": "true",
                 })
             )

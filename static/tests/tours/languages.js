@@ -7,6 +7,12 @@ import { registry } from "@web/core/registry";
  * The expected texts are the translations of i18n/he.po and i18n/nb.po.
  */
 
+/** Whether the chevron ``icon`` points left as drawn (its glyph, turned round or not). */
+function pointsLeft(icon) {
+    const turned = !["none", "matrix(1, 0, 0, 1, 0, 0)"].includes(getComputedStyle(icon).transform);
+    return icon.classList.contains("fa-chevron-left") !== turned;
+}
+
 function bookingSteps(lang, texts) {
     return [
         {
@@ -88,6 +94,17 @@ registry.category("web_tour.tours").add("crm_bookme_book_in_hebrew", {
                 }
             },
         },
+        {
+            content: "Month paging points the right-to-left way: next month to the left",
+            trigger: ".o_bookme_widget .o_bookme_next_month i",
+            run() {
+                const next = document.querySelector(".o_bookme_next_month i");
+                const previous = document.querySelector(".o_bookme_prev_month i");
+                if (!pointsLeft(next) || pointsLeft(previous)) {
+                    throw new Error("the month chevrons point the left-to-right way on a Hebrew page");
+                }
+            },
+        },
         ...bookingSteps("he-IL", {
             urlCode: "he",
             details: "הפרטים שלך",
@@ -101,8 +118,19 @@ registry.category("web_tour.tours").add("crm_bookme_book_in_hebrew", {
 });
 
 registry.category("web_tour.tours").add("crm_bookme_book_in_norwegian", {
-    steps: () =>
-        bookingSteps("nb-NO", {
+    steps: () => [
+        {
+            content: "Month paging points the left-to-right way: next month to the right",
+            trigger: ".o_bookme_widget .o_bookme_next_month i",
+            run() {
+                const next = document.querySelector(".o_bookme_next_month i");
+                const previous = document.querySelector(".o_bookme_prev_month i");
+                if (pointsLeft(next) || !pointsLeft(previous)) {
+                    throw new Error("the month chevrons point the wrong way on a Norwegian page");
+                }
+            },
+        },
+        ...bookingSteps("nb-NO", {
             urlCode: "nb_NO",
             details: "Dine opplysninger",
             name: "Navn",
@@ -111,4 +139,5 @@ registry.category("web_tour.tours").add("crm_bookme_book_in_norwegian", {
             guest: "Nora Norsk",
             email: "nora.norsk@example.no",
         }),
+    ],
 });
