@@ -101,7 +101,9 @@ registry.category("web_tour.tours").add("crm_bookme_book_in_hebrew", {
                 const next = document.querySelector(".o_bookme_next_month i");
                 const previous = document.querySelector(".o_bookme_prev_month i");
                 if (!pointsLeft(next) || pointsLeft(previous)) {
-                    throw new Error("the month chevrons point the left-to-right way on a Hebrew page");
+                    throw new Error(
+                        "the month chevrons point the left-to-right way on a Hebrew page"
+                    );
                 }
             },
         },
