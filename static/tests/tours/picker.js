@@ -169,7 +169,11 @@ registry.category("web_tour.tours").add("crm_bookme_picker_phone", {
             content: "The form fits the phone too; its fields are 44 px high",
             trigger: ".o_bookme_form .o_bookme_submit",
             async run() {
-                // Colours are compared once Bootstrap's button transitions are over.
+                // Colours are compared as they end up, not halfway through one of Bootstrap's
+                // button transitions (a focus or hover change can start one at any time).
+                const still = document.createElement("style");
+                still.textContent = "* { transition: none !important; }";
+                document.head.append(still);
                 await Promise.all(document.getAnimations().map((animation) => animation.finished));
                 assertNoHorizontalScroll();
                 for (const el of document.querySelectorAll(
